@@ -1,0 +1,1 @@
+"""The monitor: crawls news sites, finds investment announcements, alerts subscribers."""

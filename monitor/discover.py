@@ -1,0 +1,170 @@
+"""Discover: find article links on a feed or a listing page (pure).
+
+Owns URL canonicalisation too, because every link the monitor keeps passes
+through here first: absolute, lower-case scheme and host, no default port, no
+fragment, no tracking parameters. The dedup stage compares these forms.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import datetime, timezone
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import feedparser
+from selectolax.lexbor import LexborHTMLParser
+
+from .errors import DiscoverError
+from .types import Fetched, Link, Source
+
+#: Query parameters that only say where a click came from; dropping them merges URLs.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
+        "igshid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "ref_src", "ref_url",
+        "cmpid", "xtor", "at_medium", "at_campaign", "ncid", "ocid", "sr_share", "spm",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "at_", "hsa_")
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str, base: str | None = None) -> str:
+    """Absolute, normalised form of url: the key under which an article is stored.
+
+    Keeps the path as written (sites differ on trailing slashes and case) but
+    drops what never selects a different page: fragment, tracking parameters,
+    default port, upper-case scheme and host.
+    """
+    url = url.strip()
+    if base:
+        url = urljoin(base, url)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host
+    if parts.username:
+        netloc = f"{parts.username}@{host}"
+    if port and port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{netloc}:{port}"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
+    ]
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+
+
+def discover_links(source: Source, fetched: Fetched) -> list[Link]:
+    """The article links of one fetched feed or listing page, newest first when dates allow."""
+    base = fetched.final_url
+    if source.kind == "listing":
+        return parse_listing(fetched.text, base, source.link_selector or "a")
+    return parse_feed(fetched.body, base)
+
+
+def parse_feed(body: bytes, base_url: str) -> list[Link]:
+    """RSS or Atom entries as links; items without a usable link are skipped.
+
+    A feed that is malformed but still yields entries is accepted (feedparser's
+    "bozo" flag is common on real feeds); one that yields nothing raises.
+    """
+    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    if not parsed.entries:
+        problem = parsed.get("bozo_exception")
+        if parsed.get("version"):
+            return []  # a recognised feed that is simply empty
+        raise DiscoverError(base_url, f"not a feed ({problem or 'no entries'})")
+    links: dict[str, Link] = {}
+    for entry in parsed.entries:
+        href = _entry_href(entry)
+        if not href:
+            continue
+        url = canonical_url(href, base_url)
+        if not url.startswith(("http://", "https://")) or url in links:
+            continue
+        links[url] = Link(
+            url=url,
+            title=_clean(entry.get("title")),
+            guid=entry.get("id") or None,
+            published=_entry_date(entry),
+            summary=_clean_html(entry.get("summary")),
+        )
+    return _newest_first(list(links.values()))
+
+
+def parse_listing(html: str, base_url: str, selector: str) -> list[Link]:
+    """Links matched by a CSS selector on a listing page, in page order (top is newest)."""
+    tree = LexborHTMLParser(html)
+    base = base_url
+    base_tag = tree.css_first("base[href]")
+    if base_tag is not None:
+        base = urljoin(base_url, base_tag.attributes.get("href") or "")
+    links: dict[str, Link] = {}
+    for node in tree.css(selector):
+        anchor = node if node.tag == "a" else node.css_first("a[href]")
+        if anchor is None:
+            continue
+        href = (anchor.attributes.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        url = canonical_url(href, base)
+        if not url.startswith(("http://", "https://")) or url in links:
+            continue
+        links[url] = Link(url=url, title=_clean(anchor.text(separator=" ")) or None)
+    return list(links.values())
+
+
+def _entry_href(entry) -> str | None:
+    if entry.get("link"):
+        return entry["link"]
+    for link in entry.get("links", []):
+        if link.get("href") and link.get("rel", "alternate") == "alternate":
+            return link["href"]
+    guid = entry.get("id") or ""
+    if entry.get("guidislink") or guid.startswith(("http://", "https://")):
+        return guid
+    return None
+
+
+def _entry_date(entry) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed"):
+        value = entry.get(key)
+        if value:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+            except (OverflowError, ValueError, OSError):
+                return None
+    return None
+
+
+def _newest_first(links: list[Link]) -> list[Link]:
+    # Feeds are usually newest first already; sort only when every item is dated,
+    # so an undated item keeps its place instead of falling to the end.
+    if links and all(link.published for link in links):
+        return sorted(links, key=lambda link: link.published, reverse=True)
+    return links
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _clean(value: str | None) -> str | None:
+    if not value:
+        return None
+    return _SPACES.sub(" ", value).strip() or None
+
+
+def _clean_html(value: str | None) -> str | None:
+    if not value:
+        return None
+    if "<" in value:
+        value = LexborHTMLParser(value).text(separator=" ")
+    return _clean(value)

@@ -1,0 +1,80 @@
+"""The monitor's one exception tree.
+
+Every error the monitor raises on purpose derives from MonitorError, carries
+the object it concerns (a URL, a file, a source), and wraps third-party
+errors with ``raise ... from``::
+
+    MonitorError
+    ├── ConfigError (ValueError)    feeds.toml or an environment variable is wrong
+    ├── FetchError                  a URL could not be fetched (has .url)
+    │   ├── BlockedURL              scheme or address refused (SSRF guard)
+    │   ├── RobotsDisallowed        robots.txt forbids the URL
+    │   ├── HTTPStatusError         a final status that is not 2xx/304 (has .status)
+    │   ├── BodyTooLarge            the body passed the size cap while streaming
+    │   ├── TooManyRedirects        the redirect cap was reached or a loop seen
+    │   └── NetworkError            connect/read errors and timeouts, after retries
+    ├── DiscoverError (ValueError)  a feed or listing page yielded nothing usable
+    ├── StoreError                  the database cannot be opened or written
+    └── ReplayError (ValueError)    one line of a replay input is malformed (has .line)
+
+The CLI catches MonitorError at the top, prints one line and exits 1.
+"""
+
+from __future__ import annotations
+
+
+class MonitorError(Exception):
+    """Base class of every error the monitor raises on purpose."""
+
+
+class ConfigError(MonitorError, ValueError):
+    """feeds.toml or an environment variable is wrong; the message names where."""
+
+
+class FetchError(MonitorError):
+    def __init__(self, url: str, message: str):
+        super().__init__(f"{url}: {message}")
+        self.url = url
+        self.reason = message
+
+
+class BlockedURL(FetchError):
+    pass
+
+
+class RobotsDisallowed(FetchError):
+    pass
+
+
+class HTTPStatusError(FetchError):
+    def __init__(self, url: str, status: int, message: str | None = None):
+        super().__init__(url, message or f"HTTP {status}")
+        self.status = status
+
+
+class BodyTooLarge(FetchError):
+    pass
+
+
+class TooManyRedirects(FetchError):
+    pass
+
+
+class NetworkError(FetchError):
+    pass
+
+
+class DiscoverError(MonitorError, ValueError):
+    def __init__(self, url: str, message: str):
+        super().__init__(f"{url}: {message}")
+        self.url = url
+
+
+class StoreError(MonitorError):
+    pass
+
+
+class ReplayError(MonitorError, ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(f"line {line}: {message}")
+        self.line = line

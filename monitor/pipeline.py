@@ -1,0 +1,221 @@
+"""Pipeline: run the stages in order for a source or an article, and count outcomes.
+
+It decides nothing itself: fetch fetches, discover finds links, extract reads
+pages, dedup and invest decide, the store records, and the notifier's
+audience says who is owed an alert. Every expected outcome (not modified,
+duplicate, failed page) is a counted value, so one bad source or page never
+stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from . import dedup
+from .config import Config
+from .discover import canonical_url, discover_links
+from .errors import DiscoverError, FetchError, MonitorError
+from .extract import extract
+from .fetch import Fetcher
+from .invest import find_announcements
+from .notify import Notifier
+from .store import Store
+from .types import Announcement, Article, DedupDecision, Link, Source
+
+log = logging.getLogger(__name__)
+
+#: Attempts at one article page before it is left alone (kept as 'failed' in links).
+MAX_ARTICLE_ATTEMPTS = 3
+#: Sources polled at once by crawl_once; per-host limits apply inside the fetcher.
+PARALLEL_SOURCES = 8
+
+
+@dataclass(frozen=True)
+class ArticleOutcome:
+    """What became of one article."""
+
+    decision: DedupDecision
+    #: The stored article, or None when it was not stored (a copy of a stored URL).
+    article_id: int | None
+    story_id: int | None
+    announcements: tuple[Announcement, ...] = ()
+    #: Outbox rows this article made owed or marked for an edit.
+    alerts_owed: int = 0
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.decision.duplicate_of is not None
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """One poll of one source: the row of `monitor crawl --once`'s summary."""
+
+    source: str
+    #: Pages fetched: the feed or listing page plus article pages.
+    fetched: int = 0
+    new: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    #: Why the source itself failed (feed unreachable, not a feed...), else None.
+    error: str | None = None
+    not_modified: bool = False
+    alerts_owed: int = 0
+    page_errors: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class Pipeline:
+    def __init__(self, config: Config, store: Store, fetcher: Fetcher | None, notifier: Notifier | None):
+        self.config = config
+        self.store = store
+        self.fetcher = fetcher
+        self.notifier = notifier
+
+    # --- crawling ---------------------------------------------------------------
+
+    async def crawl_once(
+        self, sources: tuple[Source, ...], on_done: Callable[[PollResult], None] | None = None
+    ) -> list[PollResult]:
+        """Poll every source once, several at a time; results in the sources' order."""
+        gate = asyncio.Semaphore(PARALLEL_SOURCES)
+
+        async def one(source: Source) -> PollResult:
+            async with gate:
+                result = await self.poll(source)
+            if on_done:
+                on_done(result)
+            return result
+
+        return list(await asyncio.gather(*(one(source) for source in sources)))
+
+    async def poll(self, source: Source) -> PollResult:
+        """Fetch a source, discover its links, process the new ones, record its health."""
+        started = time.monotonic()
+        result = await self._poll(source)
+        result = replace(result, seconds=time.monotonic() - started)
+        health = self.store.record_poll(source.name, result.error)
+        if result.error:
+            log.warning("source %r failed (%d in a row): %s", source.name, health.consecutive_failures, result.error)
+        return result
+
+    async def _poll(self, source: Source) -> PollResult:
+        assert self.fetcher is not None, "crawling needs a fetcher"
+        try:
+            page = await self.fetcher.fetch(source.url, self.store.validators(source.url))
+        except FetchError as e:
+            return PollResult(source.name, errors=1, error=e.reason)
+        if page.not_modified:
+            self.store.save_validators(source.url, page.validators, page.status)
+            return PollResult(source.name, fetched=1, not_modified=True)
+        try:
+            links = discover_links(source, page)
+        except (DiscoverError, ValueError) as e:
+            return PollResult(source.name, fetched=1, errors=1, error=str(e))
+        # Validators are kept only once the page was understood, so a page that
+        # failed to parse is fetched in full next time rather than answered 304.
+        self.store.save_validators(source.url, page.validators, page.status)
+        todo = self.store.record_links(source, links, MAX_ARTICLE_ATTEMPTS)
+        todo = todo[: self.config.settings.max_articles_per_poll]
+        outcomes = await asyncio.gather(*(self._article(source, link) for link in todo))
+        new = sum(1 for o in outcomes if isinstance(o, ArticleOutcome) and not o.is_duplicate)
+        duplicates = sum(1 for o in outcomes if isinstance(o, ArticleOutcome) and o.is_duplicate)
+        page_errors = tuple(o for o in outcomes if isinstance(o, str))
+        fetched = 1 + sum(1 for o in outcomes if not (isinstance(o, ArticleOutcome) and o.decision.reason == "known-url"))
+        error = None
+        if todo and len(page_errors) == len(todo):
+            error = f"all {len(todo)} article pages failed; last: {page_errors[-1]}"
+        return PollResult(
+            source.name,
+            fetched=fetched,
+            new=new,
+            duplicates=duplicates,
+            errors=len(page_errors),
+            error=error,
+            alerts_owed=sum(o.alerts_owed for o in outcomes if isinstance(o, ArticleOutcome)),
+            page_errors=page_errors,
+        )
+
+    async def _article(self, source: Source, link: Link) -> ArticleOutcome | str:
+        """Fetch, extract and save one linked article; a failure is returned as its message."""
+        known = self.store.article_by_url(link.url)
+        if known is not None:
+            # Another source already brought this URL: no need to fetch it again.
+            self.store.link_done(link.url, known.article_id)
+            decision = DedupDecision("known-url", duplicate_of=known.article_id, story_id=known.story_id)
+            return ArticleOutcome(decision, None, known.story_id)
+        try:
+            page = await self.fetcher.fetch(link.url)
+            article = extract(
+                page.text,
+                page.final_url,
+                content_selector=source.content_selector,
+                drop_selectors=source.drop_selectors,
+            )
+            if not article.title and link.title:
+                article = replace(article, title=link.title)
+            if article.lang is None and source.lang:
+                article = replace(article, lang=source.lang)
+            if article.published is None and link.published:
+                article = replace(article, published=link.published)
+            return self.save(article, url=link.url, source=source.name, guid=link.guid, link_url=link.url)
+        except MonitorError as e:
+            message = getattr(e, "reason", None) or str(e)
+        except Exception as e:  # a bug on one page must not stop the poll
+            log.exception("processing %s failed", link.url)
+            message = f"{type(e).__name__}: {e}"
+        self.store.link_failed(link.url, message)
+        return f"{link.url}: {message}"
+
+    # --- one article, from any origin -------------------------------------------------
+
+    def save(
+        self,
+        article: Article,
+        *,
+        url: str | None,
+        source: str | None,
+        guid: str | None = None,
+        link_url: str | None = None,
+        external_id: str | None = None,
+    ) -> ArticleOutcome:
+        """Dedup, detect and store one extracted article, owing alerts if its story qualifies."""
+        url = canonical_url(url) if url else None
+        same_url = self.store.article_by_url(url) if url else None
+        if same_url is None and article.canonical_url:
+            page_canonical = canonical_url(article.canonical_url)
+            if page_canonical != url:
+                same_url = self.store.article_by_url(page_canonical)
+        digest = dedup.content_hash(article.title, article.text)
+        same_text = self.store.article_by_hash(digest) if same_url is None else None
+        decision = dedup.decide(same_url, same_text)
+        if decision.reason == "same-url":
+            if link_url:
+                self.store.link_done(link_url, decision.duplicate_of)
+            return ArticleOutcome(decision, None, decision.story_id)
+        announcements = []
+        if decision.duplicate_of is None:
+            announcements = find_announcements(article.title, article.text, article.lang, article.published)
+        audience = self.notifier.audience(article, announcements) if (self.notifier and announcements) else []
+        stored = self.store.save_article(
+            article,
+            url=url,
+            source=source,
+            content_hash=digest,
+            story_id=decision.story_id,
+            duplicate_of=decision.duplicate_of,
+            announcements=announcements,
+            audience=audience,
+            guid=guid,
+            external_id=external_id,
+            link_url=link_url,
+        )
+        return ArticleOutcome(decision, stored.article_id, stored.story_id, tuple(announcements), stored.alerts_owed)

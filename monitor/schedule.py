@@ -1,0 +1,164 @@
+"""Schedule: APScheduler 3.x jobs that poll each source and empty the outbox (wiring only).
+
+One job per enabled source, at its interval with jitter, max_instances=1 and
+coalescing, so a slow source never piles up runs. A source that fails backs
+off (its next run is pushed later, doubling per failure up to MAX_BACKOFF)
+but is always polled again. A delivery job empties the outbox every few
+seconds, and right after a poll that made alerts owed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from datetime import datetime, timedelta, timezone
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from .notify import Notifier, deliver_due
+from .pipeline import Pipeline, PollResult
+from .store import Store
+from .types import Source
+
+log = logging.getLogger(__name__)
+
+#: Longest pause after repeated failures of one source.
+MAX_BACKOFF = timedelta(hours=6)
+#: Seconds between two passes over the outbox.
+DELIVERY_INTERVAL = 5.0
+
+
+def backoff_delay(interval: float, consecutive_failures: int) -> timedelta:
+    """How long to wait before polling a failing source again: interval x 2^(failures-1), capped."""
+    if consecutive_failures <= 0:
+        return timedelta(seconds=interval)
+    seconds = interval * 2 ** min(consecutive_failures - 1, 16)
+    return min(timedelta(seconds=seconds), max(MAX_BACKOFF, timedelta(seconds=interval)))
+
+
+class Courier:
+    """Empties the outbox, one pass at a time.
+
+    The lock matters: two passes running at once would both read the same due
+    rows and send them twice.
+    """
+
+    def __init__(self, store: Store, notifier: Notifier):
+        self.store = store
+        self.notifier = notifier
+        self._lock = asyncio.Lock()
+        self.delivered = 0
+
+    async def deliver(self) -> int:
+        async with self._lock:
+            count = await deliver_due(self.store, self.notifier)
+        self.delivered += count
+        return count
+
+    async def idle(self) -> None:
+        """Wait until no delivery pass is running."""
+        async with self._lock:
+            pass
+
+
+class Crawler:
+    """Owns the scheduler and the jobs; tracks running polls so a stop can cancel them."""
+
+    def __init__(self, pipeline: Pipeline, courier: Courier, sources: tuple[Source, ...], clock=None):
+        self.pipeline = pipeline
+        self.courier = courier
+        self.sources = sources
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.scheduler = AsyncIOScheduler(timezone=timezone.utc)
+        self.polls: set[asyncio.Task] = set()
+        self.last_results: dict[str, PollResult] = {}
+
+    def start(self) -> None:
+        now = self.clock()
+        for index, source in enumerate(self.sources):
+            # Stagger the first polls over a few seconds so start-up is not a burst.
+            first_run = now + timedelta(seconds=min(index * 0.5, 30) + random.random())
+            self.scheduler.add_job(
+                self._poll_job,
+                IntervalTrigger(seconds=source.interval, jitter=min(source.interval * 0.1, 60)),
+                args=[source],
+                id=f"poll:{source.name}",
+                name=f"poll {source.name}",
+                next_run_time=first_run,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=max(1, int(source.interval)),
+            )
+        self.scheduler.add_job(
+            self._deliver_job,
+            IntervalTrigger(seconds=DELIVERY_INTERVAL),
+            id="deliver",
+            name="deliver alerts",
+            next_run_time=now,
+            max_instances=1,
+            coalesce=True,
+        )
+        self.scheduler.start()
+        log.info("scheduler started: %d sources", len(self.sources))
+
+    @property
+    def is_running(self) -> bool:
+        return self.scheduler.running
+
+    async def stop(self, timeout: float = 5.0) -> None:
+        """Stop scheduling, cancel polls in flight, let a delivery pass finish, up to timeout.
+
+        Polls are cancelled (they only lose a fetch: the store writes between
+        awaits, whole transactions). A delivery pass is not: cancelling it
+        while a message is in flight would widen the duplicate window.
+        """
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        tasks = [task for task in self.polls if not task.done()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+        try:
+            await asyncio.wait_for(self.courier.idle(), timeout=timeout)
+        except asyncio.TimeoutError:
+            log.warning("a delivery pass was still running at shutdown")
+
+    async def _poll_job(self, source: Source) -> None:
+        task = asyncio.current_task()
+        self.polls.add(task)
+        try:
+            result = await self.pipeline.poll(source)
+            self.last_results[source.name] = result
+            log.info(
+                "polled %s: fetched %d, new %d, duplicates %d, errors %d in %.1fs",
+                source.name, result.fetched, result.new, result.duplicates, result.errors, result.seconds,
+            )
+            if result.error:
+                self._back_off(source)
+            if result.alerts_owed:
+                await self.courier.deliver()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("poll of %s crashed", source.name)
+            self._back_off(source)
+        finally:
+            self.polls.discard(task)
+
+    def _back_off(self, source: Source) -> None:
+        health = self.pipeline.store.source_health(source.name)
+        failures = health.consecutive_failures if health else 1
+        delay = backoff_delay(source.interval, failures)
+        job = self.scheduler.get_job(f"poll:{source.name}")
+        if job is not None:
+            job.modify(next_run_time=self.clock() + delay)
+            log.info("source %s backs off: next poll in %s", source.name, delay)
+
+    async def _deliver_job(self) -> None:
+        try:
+            await self.courier.deliver()
+        except Exception:
+            log.exception("delivery pass crashed")

@@ -1,0 +1,142 @@
+"""Service: `monitor run`, the long-running process, and its /healthz endpoint.
+
+Wires config, store, fetcher, notifier, pipeline and scheduler into one
+asyncio process, serves /healthz over a tiny HTTP server, and on SIGTERM or
+SIGINT stops within SHUTDOWN_BUDGET seconds: polls in flight are cancelled,
+a delivery pass in flight is allowed to finish, everything is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from .config import Config
+from .errors import StoreError
+from .fetch import Fetcher
+from .notify import Notifier
+from .pipeline import Pipeline
+from .schedule import Courier, Crawler
+from .store import Store, iso
+
+log = logging.getLogger(__name__)
+
+#: Seconds between the stop signal and the process's exit, at most.
+SHUTDOWN_BUDGET = 10.0
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    ok: bool
+    checks: dict
+
+    def json(self) -> str:
+        return json.dumps({"status": "ok" if self.ok else "unhealthy", "checks": self.checks}, default=str)
+
+
+class Service:
+    def __init__(self, config: Config, store: Store, notifier: Notifier, *, fetcher: Fetcher | None = None):
+        self.config = config
+        self.store = store
+        self.notifier = notifier
+        self.fetcher = fetcher or Fetcher(config.settings)
+        self.pipeline = Pipeline(config, store, self.fetcher, notifier)
+        self.courier = Courier(store, notifier)
+        self.crawler = Crawler(self.pipeline, self.courier, config.enabled_sources())
+        self.started_at = time.monotonic()
+        self.server: asyncio.base_events.Server | None = None
+        self.stopping = asyncio.Event()
+
+    @property
+    def stale_after(self) -> float:
+        """Seconds without any successful poll after which the service is not ready."""
+        intervals = [source.interval for source in self.config.enabled_sources()] or [self.config.settings.interval]
+        return max(3 * min(intervals), 3600.0)
+
+    def health(self) -> HealthReport:
+        checks: dict = {}
+        try:
+            self.store.check_writable()
+            checks["database"] = "ok"
+        except StoreError as e:
+            checks["database"] = str(e)
+        checks["scheduler"] = "ok" if self.crawler.is_running else "stopped"
+        last = self.store.last_success()
+        checks["last_success"] = iso(last)
+        uptime = time.monotonic() - self.started_at
+        if last is not None:
+            age = (datetime.now(timezone.utc) - last).total_seconds()
+            checks["crawl"] = "ok" if age <= self.stale_after else f"no successful poll for {age:.0f}s"
+        else:
+            checks["crawl"] = "ok" if uptime <= self.stale_after else "no successful poll yet"
+        checks["notifier"] = type(self.notifier).__name__
+        checks["outbox_pending"] = self.store.counts()["outbox_pending"]
+        ok = all(checks[key] == "ok" for key in ("database", "scheduler", "crawl"))
+        return HealthReport(ok, checks)
+
+    async def _handle_http(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            request_line = await asyncio.wait_for(reader.readline(), timeout=5)
+            parts = request_line.decode("latin-1").split()
+            # Drain the headers; the endpoint needs none of them.
+            while (await asyncio.wait_for(reader.readline(), timeout=5)) not in (b"\r\n", b"\n", b""):
+                pass
+            path = parts[1] if len(parts) >= 2 else ""
+            if path.split("?")[0] == "/healthz":
+                report = self.health()
+                status, body = (200 if report.ok else 503), report.json()
+            else:
+                status, body = 404, json.dumps({"error": "not found", "endpoints": ["/healthz"]})
+            reason = {200: "OK", 404: "Not Found", 503: "Service Unavailable"}[status]
+            payload = body.encode()
+            writer.write(
+                f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode() + payload
+            )
+            await writer.drain()
+        except (asyncio.TimeoutError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def start(self) -> None:
+        await self.notifier.start()
+        self.store.sync_sources(self.config.sources)
+        settings = self.config.settings
+        self.server = await asyncio.start_server(self._handle_http, settings.http_host, settings.http_port)
+        port = self.server.sockets[0].getsockname()[1]
+        log.info("health endpoint on http://%s:%d/healthz", settings.http_host, port)
+        self.crawler.start()
+
+    @property
+    def http_port(self) -> int | None:
+        return self.server.sockets[0].getsockname()[1] if self.server else None
+
+    async def stop(self) -> None:
+        log.info("stopping")
+        budget = SHUTDOWN_BUDGET - 2.0
+        await self.crawler.stop(timeout=budget / 2)
+        if self.server:
+            self.server.close()
+        await self.fetcher.aclose()
+        try:
+            await asyncio.wait_for(self.notifier.aclose(), timeout=budget / 2)
+        except asyncio.TimeoutError:
+            log.warning("notifier did not close in time")
+        self.store.close()
+        log.info("stopped")
+
+    async def run_until_signal(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stopping.set)
+        await self.start()
+        try:
+            await self.stopping.wait()
+        finally:
+            await self.stop()

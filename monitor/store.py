@@ -1,0 +1,565 @@
+"""Store: the SQLite database, through sqlite-utils (the one place that writes it).
+
+Owns the schema and its forward migrations, source health, conditional-GET
+state, the links seen on each source, articles, stories, announcements,
+subscriptions and the alerts outbox. Every write that must happen together
+(an article, its story, its announcements and the alerts it makes owed) goes
+in one transaction, so a crash leaves either all of it or none.
+
+The outbox is how alerts are never lost and never sent twice: a row per
+(chat, story), UNIQUE, written in the same transaction as the article that
+makes the story qualify; the notifier marks it sent only after delivery. The
+only duplicate window is between delivery and that mark.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import StoreError
+from .types import AlertSource, Announcement, Article, Link, Source, Validators
+
+# --- schema ----------------------------------------------------------------
+
+SCHEMA_V1 = """
+CREATE TABLE sources (
+    name TEXT PRIMARY KEY,           -- as in feeds.toml
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,              -- feed | listing
+    lang TEXT,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    baseline_done INTEGER NOT NULL DEFAULT 0,  -- first poll over: later links are new
+    polls INTEGER NOT NULL DEFAULT 0,
+    failures INTEGER NOT NULL DEFAULT 0,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    last_poll TEXT,                  -- ISO 8601 UTC
+    last_success TEXT,
+    last_error TEXT,
+    last_error_at TEXT
+);
+CREATE TABLE fetch_state (
+    url TEXT PRIMARY KEY,            -- the URL asked for
+    etag TEXT,
+    last_modified TEXT,
+    last_status INTEGER,
+    fetched_at TEXT
+);
+CREATE TABLE links (
+    url TEXT PRIMARY KEY,            -- canonical article URL
+    source TEXT NOT NULL,
+    guid TEXT,
+    title TEXT,
+    published TEXT,
+    first_seen TEXT NOT NULL,
+    state TEXT NOT NULL,             -- baseline | pending | done | failed
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    article_id INTEGER
+);
+CREATE INDEX links_source_state ON links (source, state);
+CREATE INDEX links_guid ON links (source, guid);
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,             -- representative title: the first article's
+    first_seen TEXT NOT NULL,
+    is_investment INTEGER NOT NULL DEFAULT 0,
+    qualified_at TEXT                -- when it first owed alerts
+);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    external_id TEXT UNIQUE,         -- the caller's id (monitor replay), else NULL
+    url TEXT UNIQUE,                 -- canonical URL; NULL for text without a page
+    source TEXT,
+    guid TEXT,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    lang TEXT,
+    published TEXT,
+    fetched_at TEXT NOT NULL,
+    content_hash TEXT NOT NULL,      -- hash of the normalised text (dedup layer 2)
+    story_id INTEGER NOT NULL REFERENCES stories (id),
+    duplicate_of INTEGER REFERENCES articles (id),
+    is_investment INTEGER NOT NULL DEFAULT 0,
+    author TEXT,
+    description TEXT,
+    image TEXT
+);
+CREATE INDEX articles_content_hash ON articles (content_hash);
+CREATE INDEX articles_story ON articles (story_id);
+CREATE TABLE announcements (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles (id),
+    story_id INTEGER NOT NULL REFERENCES stories (id),
+    investor TEXT,
+    amount TEXT,                     -- Decimal as text: exact
+    currency TEXT,
+    amount_text TEXT,
+    upper_bound INTEGER NOT NULL DEFAULT 0,
+    recipient TEXT,
+    location TEXT,
+    purpose TEXT,
+    kind TEXT NOT NULL,
+    evidence TEXT,
+    confidence REAL
+);
+CREATE INDEX announcements_story ON announcements (story_id);
+CREATE TABLE subscriptions (
+    chat_id TEXT PRIMARY KEY,
+    filters TEXT NOT NULL DEFAULT '{}',   -- JSON
+    active INTEGER NOT NULL DEFAULT 1,
+    created TEXT NOT NULL
+);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    chat_id TEXT NOT NULL,
+    story_id INTEGER NOT NULL REFERENCES stories (id),
+    state TEXT NOT NULL DEFAULT 'pending',   -- pending | sent | failed
+    edit_pending INTEGER NOT NULL DEFAULT 0, -- sources joined after sending
+    created TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT,
+    last_error TEXT,
+    sent_at TEXT,
+    message_id TEXT,
+    UNIQUE (chat_id, story_id)
+);
+CREATE INDEX outbox_due ON outbox (state, next_attempt);
+"""
+
+#: Forward migrations, in order: MIGRATIONS[n] takes the schema from version n to n+1.
+MIGRATIONS: list[str] = [SCHEMA_V1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds") if moment else None
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+# --- values read back ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    name: str
+    url: str
+    polls: int
+    failures: int
+    consecutive_failures: int
+    baseline_done: bool
+    last_success: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StoredMatch:
+    """A stored article a new one resembles: what dedup needs to decide."""
+
+    article_id: int
+    story_id: int
+    external_id: str | None
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    chat_id: str
+    story_id: int
+    attempts: int
+    message_id: str | None
+    edit_pending: bool
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """What the store decided about one saved article."""
+
+    article_id: int
+    story_id: int
+    new_story: bool
+    #: Outbox rows this save made owed (story qualified) or marked for edit.
+    alerts_owed: int
+
+
+class Store:
+    """The monitor's database. Open with Store.open(path); close() when done."""
+
+    def __init__(self, db: sqlite_utils.Database, clock=utcnow):
+        self.db = db
+        self.clock = clock
+
+    @classmethod
+    def open(cls, path: str | Path, clock=utcnow) -> "Store":
+        path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            db = sqlite_utils.Database(conn)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if str(path) != ":memory:":
+                db.enable_wal()
+            # NORMAL with WAL is durable across process crashes (only a power
+            # cut can lose the last transactions), and much faster than FULL.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            store = cls(db, clock)
+            store.migrate()
+        except (sqlite3.Error, OSError) as e:
+            raise StoreError(f"cannot open database {path}: {e}") from e
+        return store
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- schema -------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"database schema version {version} is newer than this monitor ({SCHEMA_VERSION}): upgrade the monitor"
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self.db.atomic():
+                for statement in _statements(MIGRATIONS[target - 1]):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {target}")
+
+    def check_writable(self) -> None:
+        """Raise StoreError unless a write transaction can be committed."""
+        try:
+            with self.db.atomic():
+                self.db.execute("CREATE TABLE IF NOT EXISTS _probe (x)")
+                self.db.execute("DELETE FROM _probe")
+        except sqlite3.Error as e:
+            raise StoreError(f"database not writable: {e}") from e
+
+    # --- sources and fetch state ----------------------------------------------
+
+    def sync_sources(self, sources: Iterable[Source]) -> None:
+        """Record the configured sources, keeping the health of the known ones."""
+        with self.db.atomic():
+            for source in sources:
+                self.db.execute(
+                    """INSERT INTO sources (name, url, kind, lang, enabled) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (name) DO UPDATE SET url = excluded.url, kind = excluded.kind,
+                    lang = excluded.lang, enabled = excluded.enabled""",
+                    (source.name, source.url, source.kind, source.lang, int(source.enabled)),
+                )
+
+    def source_health(self, name: str) -> SourceHealth | None:
+        rows = list(self.db.query("SELECT * FROM sources WHERE name = ?", [name]))
+        return _health(rows[0]) if rows else None
+
+    def all_source_health(self) -> list[SourceHealth]:
+        return [_health(row) for row in self.db.query("SELECT * FROM sources ORDER BY name")]
+
+    def record_poll(self, name: str, error: str | None) -> SourceHealth:
+        """Count a poll of a source; error None means it worked."""
+        now = iso(self.clock())
+        if error is None:
+            self.db.execute(
+                """UPDATE sources SET polls = polls + 1, consecutive_failures = 0,
+                last_poll = ?, last_success = ? WHERE name = ?""",
+                (now, now, name),
+            )
+        else:
+            self.db.execute(
+                """UPDATE sources SET polls = polls + 1, failures = failures + 1,
+                consecutive_failures = consecutive_failures + 1, last_poll = ?,
+                last_error = ?, last_error_at = ? WHERE name = ?""",
+                (now, error[:500], now, name),
+            )
+        return self.source_health(name)
+
+    def last_success(self) -> datetime | None:
+        value = self.db.execute("SELECT max(last_success) FROM sources").fetchone()[0]
+        return parse_iso(value)
+
+    def validators(self, url: str) -> Validators | None:
+        row = self.db.execute("SELECT etag, last_modified FROM fetch_state WHERE url = ?", [url]).fetchone()
+        return Validators(etag=row[0], last_modified=row[1]) if row else None
+
+    def save_validators(self, url: str, validators: Validators, status: int) -> None:
+        self.db.execute(
+            """INSERT INTO fetch_state (url, etag, last_modified, last_status, fetched_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+            last_status = excluded.last_status, fetched_at = excluded.fetched_at""",
+            (url, validators.etag, validators.last_modified, status, iso(self.clock())),
+        )
+
+    # --- links ------------------------------------------------------------------
+
+    def record_links(self, source: Source, links: list[Link], max_attempts: int) -> list[Link]:
+        """Remember the links found on a poll; return those still to process, in order.
+
+        On a source's first poll every link is marked seen ("baseline") except
+        the `backfill` newest, so a new source does not alert on its backlog.
+        A link whose article failed is retried on later polls until max_attempts.
+        """
+        now = iso(self.clock())
+        with self.db.atomic():
+            row = self.db.execute("SELECT baseline_done FROM sources WHERE name = ?", [source.name]).fetchone()
+            first_poll = not (row and row[0])
+            for position, link in enumerate(links):
+                state = "baseline" if first_poll and position >= source.backfill else "pending"
+                known_guid = link.guid and self.db.execute(
+                    "SELECT 1 FROM links WHERE source = ? AND guid = ?", (source.name, link.guid)
+                ).fetchone()
+                if known_guid:
+                    continue  # the same item under a changed URL
+                self.db.execute(
+                    """INSERT INTO links (url, source, guid, title, published, first_seen, state)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING""",
+                    (link.url, source.name, link.guid, link.title, iso(link.published), now, state),
+                )
+            self.db.execute("UPDATE sources SET baseline_done = 1 WHERE name = ?", [source.name])
+            wanted = {link.url: link for link in links}
+            due = [
+                row[0]
+                for row in self.db.execute(
+                    "SELECT url FROM links WHERE source = ? AND state IN ('pending', 'failed') AND attempts < ?",
+                    (source.name, max_attempts),
+                )
+            ]
+        # Keep the page's order (newest first) for links still on it; retries of
+        # links that fell off the page come after.
+        due_set = set(due)
+        ordered = [link for url, link in wanted.items() if url in due_set]
+        ordered += [Link(url=url) for url in due if url not in wanted]
+        return ordered
+
+    def link_failed(self, url: str, error: str) -> None:
+        self.db.execute(
+            "UPDATE links SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE url = ?",
+            (error[:500], url),
+        )
+
+    def link_done(self, url: str, article_id: int | None) -> None:
+        self.db.execute(
+            "UPDATE links SET state = 'done', attempts = attempts + 1, article_id = ? WHERE url = ?",
+            (article_id, url),
+        )
+
+    def link_state(self, url: str) -> str | None:
+        row = self.db.execute("SELECT state FROM links WHERE url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    # --- articles, stories, announcements -------------------------------------------
+
+    def article_by_url(self, url: str) -> StoredMatch | None:
+        return self._match("url = ?", url)
+
+    def article_by_hash(self, content_hash: str) -> StoredMatch | None:
+        return self._match("content_hash = ?", content_hash)
+
+    def _match(self, where: str, value) -> StoredMatch | None:
+        row = self.db.execute(
+            f"SELECT id, story_id, external_id FROM articles WHERE {where} ORDER BY id LIMIT 1", [value]
+        ).fetchone()
+        return StoredMatch(row[0], row[1], row[2]) if row else None
+
+    def external_id(self, article_id: int) -> str | int:
+        """The caller's id of a stored article, or its database id when it has none."""
+        row = self.db.execute("SELECT external_id FROM articles WHERE id = ?", [article_id]).fetchone()
+        return row[0] if row and row[0] is not None else article_id
+
+    def save_article(
+        self,
+        article: Article,
+        *,
+        url: str | None,
+        source: str | None,
+        content_hash: str,
+        story_id: int | None,
+        duplicate_of: int | None,
+        announcements: list[Announcement],
+        audience: Iterable[str] = (),
+        guid: str | None = None,
+        external_id: str | None = None,
+        link_url: str | None = None,
+    ) -> StoredArticle:
+        """Save an article with its story and announcements, and owe its alerts, in one transaction.
+
+        story_id None starts a new story. When the story becomes an investment
+        story for the first time, one outbox row per chat in `audience` is
+        written; when it was already alerted, the sent rows are marked for an
+        edit ("also reported by").
+        """
+        now = iso(self.clock())
+        is_investment = bool(announcements)
+        with self.db.atomic():
+            new_story = story_id is None
+            if new_story:
+                story_id = self.db.execute(
+                    "INSERT INTO stories (title, first_seen) VALUES (?, ?)", (article.title or "(untitled)", now)
+                ).lastrowid
+            article_id = self.db.execute(
+                """INSERT INTO articles (external_id, url, source, guid, title, text, lang, published, fetched_at,
+                content_hash, story_id, duplicate_of, is_investment, author, description, image)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    external_id, url, source, guid, article.title or "", article.text, article.lang,
+                    iso(article.published), now, content_hash, story_id, duplicate_of, int(is_investment),
+                    article.author, article.description, article.image,
+                ),
+            ).lastrowid
+            for found in announcements:
+                self.db.execute(
+                    """INSERT INTO announcements (article_id, story_id, investor, amount, currency, amount_text,
+                    upper_bound, recipient, location, purpose, kind, evidence, confidence)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (
+                        article_id, story_id, found.investor, _decimal_text(found.amount), found.currency,
+                        found.amount_text, int(found.upper_bound), found.recipient, found.location,
+                        found.purpose, found.kind, found.evidence, found.confidence,
+                    ),
+                )
+            alerts_owed = 0
+            qualified = self.db.execute("SELECT qualified_at FROM stories WHERE id = ?", [story_id]).fetchone()[0]
+            if is_investment and not qualified:
+                self.db.execute(
+                    "UPDATE stories SET is_investment = 1, qualified_at = ? WHERE id = ?", (now, story_id)
+                )
+                for chat_id in audience:
+                    alerts_owed += self.db.execute(
+                        """INSERT INTO outbox (chat_id, story_id, created) VALUES (?, ?, ?)
+                        ON CONFLICT (chat_id, story_id) DO NOTHING""",
+                        (chat_id, story_id, now),
+                    ).rowcount
+            elif qualified and duplicate_of is None:
+                alerts_owed = self.db.execute(
+                    "UPDATE outbox SET edit_pending = 1 WHERE story_id = ? AND state = 'sent'", [story_id]
+                ).rowcount
+            if link_url:
+                self.link_done(link_url, article_id)
+        return StoredArticle(article_id, story_id, new_story, alerts_owed)
+
+    def announcements_for_story(self, story_id: int) -> list[Announcement]:
+        return [
+            _announcement(row)
+            for row in self.db.query("SELECT * FROM announcements WHERE story_id = ? ORDER BY id", [story_id])
+        ]
+
+    def story_sources(self, story_id: int) -> list[AlertSource]:
+        """The story's articles that are not copies of another, first seen first."""
+        return [
+            AlertSource(title=row["title"], url=row["url"] or "", source=row["source"] or "", lang=row["lang"])
+            for row in self.db.query(
+                "SELECT title, url, source, lang FROM articles WHERE story_id = ? AND duplicate_of IS NULL ORDER BY id",
+                [story_id],
+            )
+        ]
+
+    def story(self, story_id: int) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM stories WHERE id = ?", [story_id]))
+        return rows[0] if rows else None
+
+    def counts(self) -> dict[str, int]:
+        tables = ("sources", "links", "articles", "stories", "announcements", "outbox")
+        counts = {table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
+        counts["outbox_pending"] = self.db.execute(
+            "SELECT count(*) FROM outbox WHERE state = 'pending' OR edit_pending = 1"
+        ).fetchone()[0]
+        return counts
+
+    # --- outbox -------------------------------------------------------------------
+
+    def due_alerts(self, limit: int = 100) -> list[OutboxRow]:
+        now = iso(self.clock())
+        return [
+            OutboxRow(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+            for row in self.db.execute(
+                """SELECT id, chat_id, story_id, attempts, message_id, edit_pending FROM outbox
+                WHERE (state = 'pending' OR (state = 'sent' AND edit_pending = 1))
+                AND (next_attempt IS NULL OR next_attempt <= ?) ORDER BY id LIMIT ?""",
+                (now, limit),
+            )
+        ]
+
+    def mark_sent(self, outbox_id: int, message_id: str | None) -> None:
+        self.db.execute(
+            """UPDATE outbox SET state = 'sent', edit_pending = 0, sent_at = coalesce(sent_at, ?),
+            message_id = coalesce(?, message_id), attempts = attempts + 1, last_error = NULL,
+            next_attempt = NULL WHERE id = ?""",
+            (iso(self.clock()), message_id, outbox_id),
+        )
+
+    def mark_retry(self, outbox_id: int, error: str, next_attempt: datetime) -> None:
+        self.db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ? WHERE id = ?",
+            (error[:500], iso(next_attempt), outbox_id),
+        )
+
+    def mark_failed(self, outbox_id: int, error: str) -> None:
+        self.db.execute(
+            "UPDATE outbox SET state = 'failed', edit_pending = 0, attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (error[:500], outbox_id),
+        )
+
+    def outbox_rows(self) -> Iterator[dict]:
+        return self.db.query("SELECT * FROM outbox ORDER BY id")
+
+
+def _statements(script: str) -> list[str]:
+    """Split a schema script on semicolons that end a statement (none occur inside ours)."""
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
+
+
+def _health(row: dict) -> SourceHealth:
+    return SourceHealth(
+        name=row["name"],
+        url=row["url"],
+        polls=row["polls"],
+        failures=row["failures"],
+        consecutive_failures=row["consecutive_failures"],
+        baseline_done=bool(row["baseline_done"]),
+        last_success=parse_iso(row["last_success"]),
+        last_error=row["last_error"],
+        last_error_at=parse_iso(row["last_error_at"]),
+    )
+
+
+def _decimal_text(amount: Decimal | None) -> str | None:
+    if amount is None:
+        return None
+    # "4E+9" would be exact too, but people read the database: write it out.
+    return format(amount, "f")
+
+
+def _announcement(row: dict) -> Announcement:
+    return Announcement(
+        investor=row["investor"],
+        amount=Decimal(row["amount"]) if row["amount"] is not None else None,
+        currency=row["currency"],
+        amount_text=row["amount_text"],
+        upper_bound=bool(row["upper_bound"]),
+        recipient=row["recipient"],
+        location=row["location"],
+        purpose=row["purpose"],
+        kind=row["kind"],
+        evidence=row["evidence"] or "",
+        confidence=row["confidence"] or 0.0,
+    )
+

@@ -198,9 +198,12 @@ class Fetcher:
     async def _follow(self, url: str, headers: dict[str, str], budget: _RetryBudget, *, check_robots: bool) -> _Answer:
         """The first answer that is not a redirect; every hop passes the guards."""
         hop = url
-        seen = {url}
+        seen: set[str] = set()
         for _ in range(self._settings.max_redirects + 1):
             target = await self._check_target(url, hop)
+            if str(target) in seen:
+                raise TooManyRedirects(url, f"redirect loop back to {target}")
+            seen.add(str(target))
             if check_robots:
                 await self._check_robots(url, target)
             answer = await self._get(url, target, headers, budget)
@@ -214,9 +217,6 @@ class Fetcher:
                 hop = str(target.join(location).copy_with(fragment=None))
             except httpx.InvalidURL as e:
                 raise FetchError(url, f"invalid redirect Location {location!r} at {target}") from e
-            if hop in seen:
-                raise TooManyRedirects(url, f"redirect loop back to {hop}")
-            seen.add(hop)
         raise TooManyRedirects(url, f"more than {self._settings.max_redirects} redirects (last to {hop})")
 
     # -- one hop, with retries ----------------------------------------------
@@ -290,6 +290,12 @@ class Fetcher:
         announced = response.headers.get("content-length", "")
         if announced.isdigit() and int(announced) > cap:
             raise BodyTooLarge(url, f"Content-Length {announced} is over the {cap}-byte cap")
+        if response.is_stream_consumed:
+            # A transport answering from memory (httpx.MockTransport in tests):
+            # httpx has already read and decoded the body.
+            if len(response.content) > cap:
+                raise BodyTooLarge(url, f"body over the {cap}-byte cap")
+            return response.content
         inflater = _Inflater.for_coding(url, response.headers.get("content-encoding", ""))
         chunks: list[bytes] = []
         size = 0
@@ -334,8 +340,10 @@ class Fetcher:
         loop = asyncio.get_running_loop()
         port = target.port or (443 if target.scheme == "https" else 80)
         try:
-            infos = await loop.getaddrinfo(target.raw_host.decode("ascii"), port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as e:
+            # The system resolver has no deadline of its own worth waiting for.
+            async with asyncio.timeout(self._settings.connect_timeout):
+                infos = await loop.getaddrinfo(target.raw_host.decode("ascii"), port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError, TimeoutError) as e:
             raise NetworkError(url, f"cannot resolve {target.host}: {e}") from e
         # An IPv6 sockaddr may carry a zone ("fe80::1%eth0"), which ip_address refuses.
         return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]

@@ -149,7 +149,7 @@ class Pipeline:
         known = self.store.article_by_url(link.url)
         if known is not None:
             # Another source already brought this URL: no need to fetch it again.
-            self.store.link_done(link.url, known.article_id)
+            self.store.link_done(source.name, link.url, known.article_id)
             decision = DedupDecision("known-url", duplicate_of=known.article_id, story_id=known.story_id)
             return ArticleOutcome(decision, None, known.story_id)
         try:
@@ -172,7 +172,7 @@ class Pipeline:
         except Exception as e:  # a bug on one page must not stop the poll
             log.exception("processing %s failed", link.url)
             message = f"{type(e).__name__}: {e}"
-        self.store.link_failed(link.url, message)
+        self.store.link_failed(source.name, link.url, message)
         return f"{link.url}: {message}"
 
     # --- one article, from any origin -------------------------------------------------
@@ -198,8 +198,8 @@ class Pipeline:
         same_text = self.store.article_by_hash(digest) if same_url is None else None
         decision = dedup.decide(same_url, same_text)
         if decision.reason == "same-url":
-            if link_url:
-                self.store.link_done(link_url, decision.duplicate_of)
+            if link_url and source:
+                self.store.link_done(source, link_url, decision.duplicate_of)
             return ArticleOutcome(decision, None, decision.story_id)
         announcements = []
         if decision.duplicate_of is None:

@@ -52,8 +52,8 @@ CREATE TABLE fetch_state (
     fetched_at TEXT
 );
 CREATE TABLE links (
-    url TEXT PRIMARY KEY,            -- canonical article URL
     source TEXT NOT NULL,
+    url TEXT NOT NULL,               -- canonical article URL
     guid TEXT,
     title TEXT,
     published TEXT,
@@ -61,7 +61,8 @@ CREATE TABLE links (
     state TEXT NOT NULL,             -- baseline | pending | done | failed
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
-    article_id INTEGER
+    article_id INTEGER,
+    PRIMARY KEY (source, url)        -- each source keeps its own list: another's link still counts here
 );
 CREATE INDEX links_source_state ON links (source, state);
 CREATE INDEX links_guid ON links (source, guid);
@@ -330,7 +331,7 @@ class Store:
                     continue  # the same item under a changed URL
                 self.db.execute(
                     """INSERT INTO links (url, source, guid, title, published, first_seen, state)
-                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING""",
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, url) DO NOTHING""",
                     (link.url, source.name, link.guid, link.title, iso(link.published), now, state),
                 )
             self.db.execute("UPDATE sources SET baseline_done = 1 WHERE name = ?", [source.name])
@@ -349,20 +350,20 @@ class Store:
         ordered += [Link(url=url) for url in due if url not in wanted]
         return ordered
 
-    def link_failed(self, url: str, error: str) -> None:
+    def link_failed(self, source: str, url: str, error: str) -> None:
         self.db.execute(
-            "UPDATE links SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE url = ?",
-            (error[:500], url),
+            "UPDATE links SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE source = ? AND url = ?",
+            (error[:500], source, url),
         )
 
-    def link_done(self, url: str, article_id: int | None) -> None:
+    def link_done(self, source: str, url: str, article_id: int | None) -> None:
         self.db.execute(
-            "UPDATE links SET state = 'done', attempts = attempts + 1, article_id = ? WHERE url = ?",
-            (article_id, url),
+            "UPDATE links SET state = 'done', attempts = attempts + 1, article_id = ? WHERE source = ? AND url = ?",
+            (article_id, source, url),
         )
 
-    def link_state(self, url: str) -> str | None:
-        row = self.db.execute("SELECT state FROM links WHERE url = ?", [url]).fetchone()
+    def link_state(self, source: str, url: str) -> str | None:
+        row = self.db.execute("SELECT state FROM links WHERE source = ? AND url = ?", [source, url]).fetchone()
         return row[0] if row else None
 
     # --- articles, stories, announcements -------------------------------------------
@@ -451,8 +452,8 @@ class Store:
                 alerts_owed = self.db.execute(
                     "UPDATE outbox SET edit_pending = 1 WHERE story_id = ? AND state = 'sent'", [story_id]
                 ).rowcount
-            if link_url:
-                self.link_done(link_url, article_id)
+            if link_url and source:
+                self.link_done(source, link_url, article_id)
         return StoredArticle(article_id, story_id, new_story, alerts_owed)
 
     def announcements_for_story(self, story_id: int) -> list[Announcement]:

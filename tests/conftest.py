@@ -17,3 +17,11 @@ def store(db_path):
     opened = Store.open(db_path)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def web():
+    from webserver import TestWeb
+
+    with TestWeb() as server:
+        yield server

@@ -124,6 +124,14 @@ def test_truncated_utf8_multibyte_character_does_not_raise():
     assert text.startswith("Le télétravail")
 
 
+def test_utf8_page_with_one_stray_latin1_byte_stays_utf8():
+    """A UTF-8 template with one field pasted from a latin-1 database: one "�", not mojibake everywhere."""
+    body = FRENCH.encode("utf-8") + " Auteur : Hélène".encode("cp1252")
+    text, encoding = decode_body(body, "text/html; charset=utf-8")
+    assert text == FRENCH + " Auteur : H\ufffdl\ufffdne"
+    assert encoding == "utf-8"
+
+
 def test_pure_ascii_without_label_is_utf8():
     assert decode_body(b"<p>Hello</p>") == ("<p>Hello</p>", "utf-8")
 

@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -40,7 +41,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = _load(args)
     store = Store.open(_db(args))
-    notifier = make_notifier(_db(args))
+    notifier = make_notifier(_db(args), store)
     service = Service(config, store, notifier)
     asyncio.run(service.run_until_signal())
     return 0
@@ -60,7 +61,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if not sources:
         raise ConfigError(f"{config.path}: no enabled source to crawl")
     store = Store.open(_db(args))
-    notifier = make_notifier(_db(args))
+    notifier = make_notifier(_db(args), store, polling=False)
     try:
         results = asyncio.run(crawl(config, store, notifier, sources))
     finally:
@@ -244,13 +245,17 @@ def cmd_replay(args: argparse.Namespace) -> int:
     except OSError as e:
         raise MonitorError(f"cannot read {args.input}: {e.strerror}") from e
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    total = None if args.input == "-" else _count_lines(args.input)
+    status = StatusLine(total, "replay")
     written = 0
     try:
         with source:
             for record in replay(pipeline, source, on_error=report):
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 written += 1
+                status.step(str(record["id"]))
     finally:
+        status.close()
         if args.out:
             out.close()
         store.close()
@@ -315,10 +320,28 @@ def format_summary(results: Sequence[PollResult]) -> str:
     return "\n".join(lines)
 
 
-def make_notifier(database: Path):
-    """The notifier for this environment: Telegram when a token is set, else the console."""
-    if os.environ.get("TELEGRAM_BOT_TOKEN"):
-        log.warning("TELEGRAM_BOT_TOKEN is set but the Telegram notifier is not built yet: alerts go to the console")
+def make_notifier(database: Path, store: Store | None = None, polling: bool = True):
+    """The notifier for this environment: Telegram when a token is set, else the console.
+
+    Telegram reads TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL (the Bot API server, default
+    Telegram's) and TELEGRAM_ADMIN_IDS; polling False sends without answering commands.
+    """
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if token and store is not None:
+        from .bot import make_telegram, parse_admin_ids
+        from .telegram import install_token_filter
+
+        install_token_filter(token)
+        try:
+            admin_ids = parse_admin_ids(os.environ.get("TELEGRAM_ADMIN_IDS"))
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
+        if not re.fullmatch(r"\d{1,20}:[\w-]{10,100}", token):
+            raise ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then letters)")
+        api_url = os.environ.get("TELEGRAM_API_URL", "").strip() or None
+        if api_url and not api_url.startswith(("http://", "https://")):
+            raise ConfigError(f"TELEGRAM_API_URL: {api_url!r} is not an http(s) URL (e.g. http://127.0.0.1:8081)")
+        return make_telegram(store, token, api_url, admin_ids, polling=polling)
     alerts_file = Path(database).parent / "alerts.jsonl" if str(database) != ":memory:" else None
     return ConsoleNotifier(alerts_file)
 
@@ -344,6 +367,11 @@ async def _probe_all(settings: Settings, sources):
                 return None, [], str(e)
 
         return await asyncio.gather(*(probe(source) for source in sources))
+
+
+def _count_lines(path: str) -> int:
+    with open(path, "rb") as lines:
+        return sum(1 for line in lines if line.strip())
 
 
 def _dropped_json(item) -> dict:
@@ -430,17 +458,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def setup_logging(verbosity: int) -> None:
-    level_name = os.environ.get("MONITOR_LOG_LEVEL")
-    if level_name:
-        level = getattr(logging, level_name.upper(), None)
-        if not isinstance(level, int):
-            raise ConfigError(f"MONITOR_LOG_LEVEL: unknown level {level_name!r} (use DEBUG, INFO, WARNING or ERROR)")
-    else:
-        level = {0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    # httpx logs every request at INFO: too much for our INFO level.
-    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
-    logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))
+    """Level from MONITOR_LOG_LEVEL (else -v), format from MONITOR_LOG_FORMAT: see monitor/logs.py."""
+    from .logs import setup_logging as setup
+
+    setup(verbosity)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

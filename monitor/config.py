@@ -110,6 +110,8 @@ SETTINGS: tuple[Setting, ...] = (
             env="MONITOR_HTTP_HOST"),
     Setting("http_port", "int", "port of the /healthz endpoint (0: any free port)",
             env="MONITOR_HTTP_PORT", minimum=0, maximum=65535),
+    Setting("story_window", "duration", "how far apart two articles may be published and still join one story",
+            minimum=0),
 )
 _SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
 

@@ -62,6 +62,43 @@ def canonical_url(url: str, base: str | None = None) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
 
 
+#: Host prefixes that serve the same page in another dress (mobile, AMP).
+_VARIANT_HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+#: Query parameters that only ask for the AMP or mobile rendering of a page.
+_VARIANT_PARAMS = frozenset({"amp", "outputtype", "output", "mobile", "m", "view"})
+_VARIANT_VALUES = frozenset({"", "1", "true", "amp", "mobile"})
+
+
+def url_identity_key(url: str) -> str:
+    """A key under which the variants of one page meet (dedup layer 1): for matching only.
+
+    canonical_url keeps what may select another page; this folds what does
+    not, on the usual conventions: http/https, www./m./amp. hosts, a trailing
+    slash, an /amp or .amp ending, an /amp/ first segment, ?amp and
+    ?outputType=amp. Never fetch it: it is not a URL any server promised.
+    """
+    parts = urlsplit(canonical_url(url))
+    host = parts.netloc
+    for prefix in _VARIANT_HOST_PREFIXES:
+        if host.startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix):]
+            break
+    path = parts.path or "/"
+    if path.startswith("/amp/"):
+        path = path[4:]
+    for suffix in ("/amp/", "/amp", ".amp", ".amp.html"):
+        if path.endswith(suffix) and len(path) > len(suffix):
+            path = path[: -len(suffix)] + (".html" if suffix == ".amp.html" else "")
+            break
+    path = path.rstrip("/") or "/"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not (key.lower() in _VARIANT_PARAMS and value.lower() in _VARIANT_VALUES)
+    ]
+    return urlunsplit(("", host, path, urlencode(sorted(query), doseq=True), "")).lstrip("/")
+
+
 def discover_links(source: Source, fetched: Fetched) -> list[Link]:
     """The article links of one fetched feed or listing page, newest first when dates allow."""
     base = fetched.final_url

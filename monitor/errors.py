@@ -15,6 +15,9 @@ errors with ``raise ... from``::
     │   └── NetworkError            connect/read errors and timeouts, after retries
     ├── DiscoverError (ValueError)  a feed or listing page yielded nothing usable
     ├── StoreError                  the database cannot be opened or written
+    ├── NotifyError                 an alert could not be delivered now (has .chat_id)
+    │   ├── RetryLater              the channel asked us to wait (has .after, seconds)
+    │   └── Undeliverable           it never will be (bot blocked, chat gone): not retried
     └── ReplayError (ValueError)    one line of a replay input is malformed (has .line)
 
 The CLI catches MonitorError at the top, prints one line and exits 1.
@@ -71,6 +74,23 @@ class DiscoverError(MonitorError, ValueError):
 
 
 class StoreError(MonitorError):
+    pass
+
+
+class NotifyError(MonitorError):
+    def __init__(self, chat_id: str, message: str):
+        super().__init__(f"chat {chat_id}: {message}")
+        self.chat_id = chat_id
+        self.reason = message
+
+
+class RetryLater(NotifyError):
+    def __init__(self, chat_id: str, message: str, after: float):
+        super().__init__(chat_id, message)
+        self.after = after
+
+
+class Undeliverable(NotifyError):
     pass
 
 

@@ -16,16 +16,18 @@ The page is parsed once with selectolax's Lexbor backend, then:
    ("Les derniers articles", "Leave a reply"...). A block holding the title's
    <h1>, a declared body or a good share of the paragraph text stays whatever
    its class says: page builders put "widget" on the article's own wrappers;
-4. the body is what the page declares, if it holds most of what paragraph
-   scoring finds: ``content_selector`` (trusted as is), the block holding
-   the paragraphs JSON-LD ``articleBody`` quotes, ``[itemprop=articleBody]``,
-   ``<article>``, ``.entry-content``-like classes. Otherwise the scoring's
-   choice: the block with the most paragraph text (a <p>'s length, less its
-   links, goes to its parent, half to the grandparent...), plus the sibling
-   blocks that continue it;
+4. the body is what the page declares, when it can be trusted:
+   ``content_selector`` as is; the block holding the paragraphs that JSON-LD
+   ``articleBody`` quotes; ``[itemprop=articleBody]``, ``<article>`` and
+   ``.entry-content``-like blocks if they hold most of what paragraph scoring
+   finds. Otherwise the scoring's choice: the block with the most paragraph
+   text (a <p>'s length, less its links, goes to its parent, half to the
+   grandparent...), plus the sibling blocks that continue it;
 5. inside the body, labelled blocks ("Lire aussi", "Tags:") and link lists go;
 6. the body is rendered block by block: paragraphs and headings separated by
-   blank lines, list items one per line.
+   blank lines, list items one per line. If the page shows only a teaser of
+   its JSON-LD ``articleBody`` (a paywall, a page built by JavaScript) and
+   the JSON-LD headline is the page's title, articleBody is the text.
 
 No Python code here recurses on the DOM depth. Lexbor's own parse is
 quadratic in it, so runaway nesting is cut first (:func:`_cut_runaway_nesting`).
@@ -111,12 +113,6 @@ _JUNK_TAGS = frozenset(
 _JUNK = ", ".join(sorted(_JUNK_TAGS)) + ", [hidden], [aria-hidden=true], [style*=none]"
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none")
 
-#: Elements whose tag, role, class or id may mark them as boilerplate.
-_CANDIDATES = (
-    "nav, aside, footer, header, form, menu, dialog, [role], div[class], div[id], section[class],"
-    " section[id], ul[class], ul[id], ol[class], ol[id], article[class], article[id], table[class]"
-)
-
 #: Boilerplate kinds: a "header" block may hold the title <h1> and still go;
 #: a "comments" block may hold much paragraph text and still go.
 _BOILERPLATE_TAGS = {"nav": "other", "aside": "other", "footer": "other", "header": "header",
@@ -126,6 +122,13 @@ _BOILERPLATE_ROLES = {
     "search": "other", "dialog": "other", "alertdialog": "other", "menu": "other",
     "menubar": "other", "toolbar": "other",
 }  # fmt: skip
+
+#: Elements whose tag, role, class or id may mark them as boilerplate.
+_CANDIDATES = (
+    "nav, aside, footer, header, form, menu, dialog, div[class], div[id], section[class], section[id],"
+    " ul[class], ul[id], ol[class], ol[id], article[class], article[id], table[class], "
+    + ", ".join(f"[role={role}]" for role in _BOILERPLATE_ROLES)
+)
 
 # Class and id words of boilerplate blocks, matched on the lowercased
 # "class id" string. Distinctive stems match anywhere ("sharebar",
@@ -140,7 +143,7 @@ _ANYWHERE = """
     publicidad publicite widget sidebar side-bar breadcrumb cookie consent gdpr rgpd didomi
     onetrust footer navbar menu popular mostread most-read mostviewed most-viewed trending
     meistgelesen masleido mas-leido pluslus plus-lus authorbio author-bio aboutauthor about-author
-    authorbox author-box authorinfo author-info pagination pager recherche comparat modal popup
+    authorbox author-box authorinfo author-info about-the-author abouttheauthor pagination pager recherche comparat modal popup
     overlay skiplink skip-link screen-reader sr-only visually-hidden caption gallery slideshow
     carousel
 """
@@ -198,25 +201,28 @@ _LABELS = frozenset(
     inscrivez vous|bon plan|bons plans|bonplan|promos|les promos|comparer les prix
     comparateur|recherche|rechercher|mots cles|publicite|das konnte sie auch interessieren
     mehr zum thema|meistgelesen|meistgelesene artikel|kommentare|verwandte artikel|teilen
-    werbung|anzeige|noticias relacionadas|te puede interesar|lo mas leido|comentarios
-    compartir|articulos relacionados|publicidad
+    werbung|anzeige|noticias relacionadas|te puede interesar|lo mas leido|comentarios|a lire
+    compartir|articulos relacionados|publicidad|about the author|a propos de l auteur|uber den autor
+    sobre el autor|deals|deals of the day|today s deals|compare prices|price comparison
     """.replace("\n", "|").split("|")
 ) - {""}
 
 #: Labels that may go on with more words ("Les dernières actus Apple sur...").
+#: Only phrases that cannot open an ordinary sentence of the body.
 _LABEL_PREFIXES = tuple(
     p + " "
     for p in (
-        "les derniers", "les dernieres", "derniers articles", "a lire", "lire aussi",
-        "lire egalement", "sur le meme sujet", "dans la meme rubrique", "les plus lus",
-        "vous aimerez", "vous pourriez", "les sujets lies", "quelques regles",
-        "laisser un commentaire", "comparer les prix", "recherchez", "bon plan", "bons plans",
-        "bonplan", "les promos", "inscrivez vous", "abonnez vous", "suivez nous",
-        "leave a", "related", "read also", "also read", "read more", "see also", "more from",
-        "most read", "most popular", "you may also", "you might also", "share this",
-        "share on", "follow us", "sign up for", "subscribe to", "latest news",
-        "latest articles", "mehr zum thema", "das konnte sie", "te puede", "lo mas leido",
-        "noticias relacionadas", "articulos relacionados",
+        "les derniers articles", "les dernieres actus", "les dernieres actualites",
+        "derniers articles", "a lire aussi", "a lire egalement", "lire aussi", "lire egalement",
+        "sur le meme sujet", "dans la meme rubrique", "les plus lus", "vous aimerez aussi",
+        "vous pourriez aussi", "vous pourriez aimer", "les sujets lies", "quelques regles",
+        "laisser un commentaire", "comparer les prix", "recherchez des", "bon plan", "bons plans",
+        "bonplan", "les promos", "inscrivez vous", "abonnez vous", "suivez nous", "leave a",
+        "related", "read also", "also read", "read more", "see also", "more from", "most read",
+        "most popular", "you may also", "you might also", "share this", "share on", "follow us",
+        "sign up for", "subscribe to", "latest news", "latest articles", "mehr zum thema",
+        "das konnte sie", "te puede", "lo mas leido", "noticias relacionadas",
+        "articulos relacionados",
     )
 )  # fmt: skip
 
@@ -253,18 +259,20 @@ class _Drops:
         self.items: list[Dropped] = []
 
     def remove(self, plan: _Plan) -> None:
-        for node, reason in plan.items:
+        """Decompose the planned nodes that are not inside another planned one.
+
+        Which those are is settled before the first decompose: a node inside
+        a decomposed one is freed memory and must never be touched.
+        """
+        outermost = [(node, reason) for node, reason in plan.items if not _below(node, plan.ids)]
+        for node, reason in outermost:
             if self.record:
                 self.items.append(Dropped(_path(node), reason, _snippet(node)))
             node.decompose()
 
 
 class _Plan:
-    """Nodes chosen for removal in one pass, none inside another.
-
-    Nodes are decomposed only once a pass has decided everything: a node
-    inside a decomposed one is freed memory and must never be touched.
-    """
+    """Nodes chosen for removal in one pass; decided first, removed together."""
 
     def __init__(self) -> None:
         self.items: list[tuple[LexborNode, str]] = []
@@ -352,16 +360,19 @@ def _extract(html, url, content_selector, drop_selectors, drops: _Drops) -> Arti
 
 def _article(meta: _Meta, marks: _Marks, main: LexborNode | None, text: str, reason: str | None) -> Article:
     """Fill in the Article; main is the body's block, for the title and dates near it."""
-    near_h1 = _nearest(marks.h1s, main) or marks.main_h1
+    near_h1 = _nearest(marks.h1s, main)
     published = meta.published
-    if published is None and (near_time := _nearest(marks.times, main)) is not None:
+    # A <time> in the body's block or the one around it (the article's header),
+    # not one of a comment or a teaser further away.
+    if published is None and (near_time := _nearest(marks.times, main, levels=2)) is not None:
         published = near_time.value
     if published is None:
         # A date written next to the title, the one nearest the body first.
-        h1s = sorted(marks.h1s, key=lambda h1: h1 is not near_h1)
+        h1s = sorted(marks.h1s, key=lambda h1: h1 is not (near_h1 or marks.main_h1))
         published = next((h1.value for h1 in h1s if h1.value is not None), None)
+    h1_title = near_h1.text if near_h1 else ""
     return Article(
-        title=meta.og_title or meta.headline or (near_h1.text if near_h1 else "") or meta.html_title,
+        title=meta.og_title or meta.headline or h1_title or meta.html_title or (marks.main_h1.text if marks.main_h1 else ""),
         text=text,
         published=published,
         lang=meta.lang or _guess_lang(text),
@@ -404,24 +415,30 @@ def _cut_runaway_nesting(data: bytes) -> tuple[bytes, int | None]:
     """Cut the page where its elements nest deeper than _DEPTH_LIMIT.
 
     Counts '<' and '</' step by step: their running difference bounds the
-    depth from above (void elements like <img> and comments inflate it).
-    When it passes the limit, the prefix is parsed to read the real depth:
-    a real runaway cuts the page there, a false alarm raises the baseline.
-    On bytes this costs about a third of the parse.
+    depth from above, inflated by void elements (<br>, <img>) and comments.
+    When it passes the limit, the depth is read by parsing: first only the
+    text since the last check (its open elements add to the depth known
+    there), then, if that still looks too deep, the whole prefix. A real
+    runaway cuts the page there; a false alarm moves the baseline. On
+    bytes this costs about a third of the parse; a page of a hundred
+    thousand <br>s costs a hundred small parses.
     """
     if data.count(b"<") <= _DEPTH_LIMIT:
         return data, None
     estimate = baseline = 0
+    checked_at = depth = 0
     count = data.count
     for start in range(0, len(data), _SCAN_STEP):
         end = start + _SCAN_STEP
         estimate += count(b"<", start, end) - 2 * count(b"</", start, end)
         if estimate - baseline <= _DEPTH_LIMIT:
             continue
-        depth = _depth_at_end(data[:end])
+        depth += _depth_at_end(data[checked_at:end])
         if depth > _DEPTH_LIMIT:
-            return data[:start], start
-        baseline = estimate - depth
+            depth = _depth_at_end(data[:end])
+            if depth > _DEPTH_LIMIT:
+                return data[:start], start
+        checked_at, baseline = end, estimate - depth
     return data, None
 
 
@@ -470,8 +487,11 @@ _PUBLISHED_META = (
 
 def _read_metadata(tree: LexborHTMLParser, url: str | None) -> _Meta:
     metas: dict[str, str] = {}
-    scripts, title_node, base_href, canonical_href, byline = [], None, None, None, None
-    selector = 'meta[content], title, base[href], link[href], script[type*="ld+json"], [itemprop=author], a[rel=author]'
+    scripts, title_node, base_href, canonical_href, bylines = [], None, None, None, []
+    selector = (
+        'meta[content], title, base[href], link[href], script[type*="ld+json"],'
+        " [itemprop=author], .vcard .fn, .byline a, a[rel=author]"
+    )
     for node in tree.css(selector):
         tag, attrs = node.tag, node.attributes
         if tag == "meta":
@@ -488,8 +508,8 @@ def _read_metadata(tree: LexborHTMLParser, url: str | None) -> _Meta:
         elif tag == "link":
             if canonical_href is None and "canonical" in (attrs.get("rel") or "").lower().split():
                 canonical_href = attrs.get("href")
-        elif byline is None:
-            byline = node.css_first("[itemprop=name]") or node
+        elif len(bylines) < 10:
+            bylines.append(node.css_first("[itemprop=name]") or node)
     ld = _jsonld_article(scripts)
     base = (_resolve(base_href, url) or url) if base_href else url
 
@@ -516,9 +536,8 @@ def _read_metadata(tree: LexborHTMLParser, url: str | None) -> _Meta:
         meta_author = metas.get("author") or metas.get("article:author") or metas.get("parsely-author")
         if meta_author and "://" not in meta_author:
             author = _clean(meta_author)
-    if not author and byline is not None:
-        name = _clean(byline.text())
-        author = name if 0 < len(name) <= 80 else None
+    if not author:
+        author = _byline_name(bylines)
 
     description = metas.get("description") or metas.get("og:description") or metas.get("twitter:description")
     image = metas.get("og:image") or metas.get("og:image:url") or metas.get("twitter:image")
@@ -534,6 +553,18 @@ def _read_metadata(tree: LexborHTMLParser, url: str | None) -> _Meta:
         image=_resolve(image or _ld_image(ld.get("image")), base),
         article_body=_ld_body(ld.get("articleBody")),
     )
+
+
+_BY = re.compile(r"^(?:by|par|von|por)\s+", re.IGNORECASE)
+
+
+def _byline_name(nodes: list[LexborNode]) -> str | None:
+    """The author's name in a byline: short, without "By", not "View all posts by..."."""
+    for node in nodes:
+        name = _BY.sub("", _clean(node.text()))
+        if 0 < len(name) <= 60 and len(name.split()) <= 6 and " by " not in name.lower():
+            return name
+    return None
 
 
 def _jsonld_article(scripts: list[LexborNode]) -> dict:
@@ -760,13 +791,24 @@ def _read_marks(body: LexborNode, meta: _Meta, declared: list[LexborNode]) -> _M
                 # The date near each title is read now: the byline holding it may be dropped.
                 date = None if meta.published else _date_near(node)
                 h1s.append(_Mark(frozenset(_lineage(node)), text=_clean(node.text()), value=date))
-        elif len(times) < 30:
+        elif len(times) < 30 and meta.published is None:
             value = _parse_datetime(attrs.get("datetime") or attrs.get("content") or node.text())
-            if value is not None:
+            if value is not None and not _in_comments(node):
                 times.append(_Mark(frozenset(_lineage(node)), value=value))
     main_h1 = _main_h1(h1s, meta)
     keep = frozenset(main_h1.lineage) if main_h1 else frozenset()
     return _Marks(tuple(h1s), main_h1, tuple(times), frozenset(protected), keep)
+
+
+def _in_comments(node: LexborNode) -> bool:
+    """True inside a comment thread: its dates are the readers', not the article's."""
+    current = node.parent
+    while current is not None and current.tag not in ("body", "html"):
+        found = _boilerplate_kind(current)
+        if found is not None and found[0] == "comments":
+            return True
+        current = current.parent
+    return False
 
 
 def _main_h1(h1s: list[_Mark], meta: _Meta) -> _Mark | None:
@@ -779,10 +821,10 @@ def _main_h1(h1s: list[_Mark], meta: _Meta) -> _Mark | None:
     return next((h1 for h1 in h1s if h1.text), None)
 
 
-def _nearest(marks: Iterable[_Mark], main: LexborNode | None) -> _Mark | None:
-    """The mark closest to the body's block: inside it, or beside it within three levels."""
+def _nearest(marks: Iterable[_Mark], main: LexborNode | None, levels: int = 4) -> _Mark | None:
+    """The mark closest to the body's block: inside it, or inside one of its `levels - 1` ancestors."""
     chain, node = [], main
-    while node is not None and len(chain) < 4:
+    while node is not None and len(chain) < levels:
         chain.append(node.mem_id)
         node = node.parent
     best, best_level = None, len(chain)
@@ -998,6 +1040,9 @@ def _drop_link_lists(container: LexborNode, drops: _Drops) -> None:
 
 def _choose_containers(body: LexborNode, meta: _Meta) -> list[LexborNode]:
     """The block(s) holding the article body, in document order."""
+    # The paragraphs JSON-LD articleBody quotes: what the page declares, verified.
+    if (located := _locate_ld_body(body, meta.article_body)) is not None:
+        return [located]
     paragraphs, declared = _scan_body(body)
     scores, nodes = _scores(paragraphs)
     if not scores:
@@ -1005,9 +1050,6 @@ def _choose_containers(body: LexborNode, meta: _Meta) -> list[LexborNode]:
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:5]
     final = {mem_id: scores[mem_id] * (1 - _link_density(nodes[mem_id])) for mem_id in ranked}
     top = nodes[max(final, key=final.__getitem__)]
-
-    if (located := _locate_ld_body(body, meta.article_body)) is not None:
-        declared.append(located)
     if declared:
         # What the page declares wins if it holds most of what the scoring found;
         # of nested declared blocks, the tightest that holds nearly all of it.
@@ -1129,7 +1171,9 @@ class _Share:
         return _paragraph_text(node) if self.by_paragraphs else len(node.text())
 
     def at_least(self, node: LexborNode, fraction: float) -> bool:
-        return self.total > 0 and self.of(node) >= fraction * self.total
+        needed = fraction * self.total
+        # All its text bounds its paragraph text, and costs less to measure.
+        return self.total > 0 and len(node.text()) >= needed and self.of(node) >= needed
 
 
 def _paragraph_text(node: LexborNode) -> int:
@@ -1272,6 +1316,16 @@ def _lineage(node: LexborNode) -> set[int]:
         ids.add(current.mem_id)
         current = current.parent
     return ids
+
+
+def _below(node: LexborNode, ids: set[int]) -> bool:
+    """True if one of node's ancestors (not node itself) is in ids."""
+    current = node.parent
+    while current is not None:
+        if current.mem_id in ids:
+            return True
+        current = current.parent
+    return False
 
 
 def _lineage_list(node: LexborNode | None) -> list[LexborNode]:

@@ -38,6 +38,7 @@ from datetime import datetime, timezone
 import httpx
 from protego import Protego
 
+from monitor import metrics
 from monitor.charset import decode_body
 from monitor.errors import (
     BlockedURL,
@@ -155,12 +156,17 @@ class Fetcher:
             headers["If-Modified-Since"] = old.last_modified
 
         budget = _RetryBudget(self._settings.retries)
-        answer = await self._follow(url, headers, budget, check_robots=self._settings.respect_robots)
+        try:
+            answer = await self._follow(url, headers, budget, check_robots=self._settings.respect_robots)
+        except FetchError as e:
+            metrics.current().fetch(url, e)
+            raise
         content_type = answer.headers.get("content-type", "")
         etag = answer.headers.get("etag")
         last_modified = answer.headers.get("last-modified")
 
         if answer.status == 304:
+            metrics.current().fetch(url, not_modified=True)
             return Fetched(
                 url=url,
                 final_url=answer.url,
@@ -176,9 +182,12 @@ class Fetcher:
                 attempts=budget.attempts,
             )
         if not 200 <= answer.status < 300:
-            raise HTTPStatusError(url, answer.status, _status_message(url, answer))
+            error = HTTPStatusError(url, answer.status, _status_message(url, answer))
+            metrics.current().fetch(url, error)
+            raise error
 
         text, encoding = decode_body(answer.body, content_type)
+        metrics.current().fetch(url)
         return Fetched(
             url=url,
             final_url=answer.url,

@@ -4,24 +4,33 @@ Owns find_announcements(title, text, lang, published) -> [Announcement]. It is a
 pure function built from rules and bilingual (English/French) lexicons, with no
 rule keyed to a particular story. The steps:
 
-1. Split the title and the body into sentences (not on "4.3", "U.S.", "M. Macron",
-   "Mrd.").
-2. Find the amounts of each sentence with money.find_money and drop converted
-   repeats ("4 billion euros ($4.3 billion)": the first currency is the original).
+1. Find every amount of the title and of the body with one money.find_money pass
+   (and "plusieurs milliards d'euros"-style amounts without a figure); an article
+   without any stops here, which is most of them.
+2. Split the paragraphs that hold an amount into sentences (not on "4.3", "U.S.",
+   "M. Macron", "Mrd."), and drop converted repeats ("4 billion euros ($4.3
+   billion)": the first currency is the original).
 3. Keep an amount only when an investment trigger ("invests", "va investir",
    "raises", "lève", "acquires", "rachète", "takes a stake", "débloque"...) governs
    it more closely than a negative cue (fines, revenue, prices, valuations,
    savings, loans, donations...), and it is neither a past mention ("last year",
    "récemment", "déjà", "en 2023") nor an aggregate ("together", "au total").
-4. Fill investor, recipient, location and purpose from the sentence (subject
-   before the verb, "led by", "in France", "data centre"...), falling back to the
-   title for the location, the purpose and "the company"/"la firme".
+4. Fill investor and recipient from the sentence (the subject before the verb,
+   "led by", "auprès de"; "the company"/"la firme" is the headline's company or
+   the last investor named) and the kind (capex, funding_round, equity_stake,
+   public_programme, acquisition).
 5. Merge repeats: the title and the body telling the same investment, the same
-   amount restated, "the €4bn" pointing back at an amount already given, and a
-   joint total of investors who each announced their own share.
+   amount restated, "the €4bn" pointing back at an amount already given, the
+   parts of an amount told after it, and a joint total of investors who each
+   announced their own share.
+6. Last, for what is left: location and purpose from gazetteer and keyword
+   lexicons (falling back to the title), and a confidence from how many signals
+   agree.
 
-Only sentences holding an amount are examined closely, so an article costs little
-more than one regex pass over its text.
+Lexicons are matched against lower-cased text without IGNORECASE, and the
+trigger words through a dict keyed by first word: Python's re is slow on large
+case-insensitive alternations, and this module must cost much less than HTML
+extraction.
 """
 
 from __future__ import annotations
@@ -32,7 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from .money import Money, currency_code, find_money
+from .money import Money, currency_code, find_money, lower_keeping_offsets
 from .types import Announcement
 
 __all__ = ["find_announcements"]
@@ -45,12 +54,11 @@ _I = re.IGNORECASE
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "st", "inc", "corp", "ltd", "co", "no", "vs", "jr", "sr", "prof",
     "gen", "gov", "sen", "rep", "approx", "fig", "cf", "p", "pp", "av", "bd", "ste", "cie",
-    "mme", "mlle", "me", "mgr", "env", "réf", "ref", "dept", "est", "vol", "art",
+    "mme", "mlle", "mgr", "env", "réf", "ref", "dept", "vol",
     "jan", "feb", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "janv", "févr", "fév",
     "avr", "juil", "déc", "mrd", "mrds", "mio", "md", "mds", "tsd", "bzw", "usw", "etc",
 }
 _SENTENCE_END = re.compile(r"[.!?…]+[\"»”’')\]]*(?=\s)|\n")
-_LAST_TOKEN = re.compile(r"([^\s\"'«“(\[]+)$")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
 
 
@@ -64,23 +72,19 @@ class _Sentence:
     is_title: bool = False
 
 
-def _lower(text: str) -> str:
-    """text lower-cased without changing any offset ("İ" lower-cases to two characters)."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+_lower = lower_keeping_offsets
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    m = _LAST_TOKEN.search(text, max(0, dot - 24), dot)
-    if not m:
+    words = text[max(0, dot - 24) : dot].rsplit(None, 1)
+    token = words[-1].lstrip("\"'«“([").lower() if words else ""
+    if not token:
         return False
-    token = m.group(1).lower()
     return token in _ABBREVIATIONS or (_INITIALS.fullmatch(token) is not None and len(token) <= 7)
 
 
-def _split_sentences(text: str, low: str, is_title: bool = False) -> list[_Sentence]:
+def _split_sentences(text: str, low: str, is_title: bool = False, offset: int = 0) -> list[_Sentence]:
+    """The sentences of text; offset is added to their start."""
     sentences: list[_Sentence] = []
     start = 0
 
@@ -90,7 +94,7 @@ def _split_sentences(text: str, low: str, is_title: bool = False) -> list[_Sente
         if stripped:
             first = start + len(piece) - len(piece.lstrip())
             last = first + len(stripped)
-            sentences.append(_Sentence(stripped, low[first:last], first, is_title))
+            sentences.append(_Sentence(stripped, low[first:last], offset + first, is_title))
 
     for m in _SENTENCE_END.finditer(text):
         if m.group() == "\n":
@@ -128,15 +132,22 @@ def _clause(sentence: str, pos: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class _Trigger:
-    """A word or phrase that announces a commitment."""
+    """Words that announce a commitment.
 
-    pattern: str
+    forms: phrases separated by "|", matched in lower-cased text (a space stands
+    for any whitespace, an apostrophe for ' or ’). then: a regex the text right
+    after the phrase must match (a look-ahead: "announces" counts only before an
+    investment noun).
+    """
+
+    forms: str
     kind: str
     #: 3: present/future verb ("invests", "va investir"); 2: past verb; 1: noun.
     strength: int
     #: Who the grammatical subject is: the "investor" ("X acquires"), or the
     #: "recipient" ("X raises $50m", "X was acquired by Y").
     subject: str = "investor"
+    then: str = ""
 
 
 _INVEST_NOUNS = (
@@ -152,104 +163,125 @@ _FUNDING_WORDS = (
     r"(?:funding|round|series\s+[a-h]\b|seed|financing|investors|tour\s+de\s+table|levée|"
     r"financement|série\s+[a-h]\b|amorçage|fundrais)"
 )
-_MONEY_AHEAD = r"(?=\s+(?:a\s+|an\s+|une?\s+)?(?:us|c|a|hk)?[$€£¥₹]|\s+\d)"
+_NEAR_INVEST_NOUN = rf"[^.;]{{0,60}}\b{_INVEST_NOUNS}\b"
+_NEAR_FACILITY = rf"[^.;]{{0,60}}\b{_FACILITY}"
+_NEAR_FUNDING = rf"[^.;]{{0,60}}{_FUNDING_WORDS}"
+#: An amount right after the verb: "lands $50m", "spend up to €1bn".
+_MONEY_AHEAD = (
+    r"(?:\s+(?:up\s+to|about|around|some|nearly|almost|more\s+than|over|another|an\s+additional|a\s+further"
+    r"|between|entre|from|de|a|an|une?|plus\s+de|près\s+de|environ|jusqu['’]à))*\s+(?:(?:us|c|a|hk)?[$€£¥₹]|\d)"
+)
+_NEAR_STAKE = r"[^.;]{0,30}\bstake\b"
 
 _CAPEX, _FUNDING, _ACQUISITION, _STAKE = "capex", "funding_round", "acquisition", "equity_stake"
 _PUBLIC_PROGRAMME = "public_programme"
 
 _TRIGGERS = (
     # Capital expenditure and commitments in general; the subject is the investor.
-    _Trigger(r"(?:sera|seront|va\s+être|vont\s+être|will\s+be|to\s+be)\s+(?:investie?s?|invested)\b", _CAPEX, 3),
-    _Trigger(r"invest(?:s|ing)?\b|investi(?:t|ra|ront|ssent|ssons|r)\b", _CAPEX, 3),
-    _Trigger(r"invested\b|investi\b", _CAPEX, 2),
-    _Trigger(r"investments?\b|investissements?\b", _CAPEX, 1),
-    _Trigger(r"commit(?:s|ting)?\b|s['’]engag(?:e|ent|era|eront)\s+à", _CAPEX, 3),
-    _Trigger(r"committed\b", _CAPEX, 2),
-    _Trigger(r"commitments?\b|engagements?\s+(?:de|d['’])", _CAPEX, 1),
-    _Trigger(r"pledg(?:e|es|ing)\b|earmark(?:s|ing)?\b|allocat(?:e|es|ing)\b", _CAPEX, 3),
-    _Trigger(r"pledged\b|earmarked\b|allocated\b", _CAPEX, 2),
-    _Trigger(r"inject(?:s|ing)?\b|inject(?:e|ent|era|eront|er)\b", _CAPEX, 3),
-    _Trigger(r"injected\b|injecté\b", _CAPEX, 2),
-    _Trigger(r"injection\b", _CAPEX, 1),
-    _Trigger(r"débloqu(?:e|ent|era|eront|er)\b|consacr(?:e|ent|era|eront|er)\b|mobilis(?:e|ent|era|eront|er)\b", _CAPEX, 3),
-    _Trigger(r"débloqué\b|consacré\b|mobilisé\b", _CAPEX, 2),
-    _Trigger(r"(?:to|will|would|plans?\s+to)\s+spend\b|pour(?:s|ing)?\b(?=[^.;]{0,60}\binto\b)", _CAPEX, 3),
-    _Trigger(r"poured\b(?=[^.;]{0,60}\binto\b)", _CAPEX, 2),
-    _Trigger(r"(?:to|will|would)\s+finance\b|financ(?:es|era|eront|ent)\b|va\s+financer\b|(?:pour|to)\s+financer\b", _CAPEX, 3),
-    _Trigger(r"financed\b|financé\b", _CAPEX, 2),
-    _Trigger(
-        r"(?:announc(?:e|es|ing)|unveil(?:s|ing)?|launch(?:es|ing)?|set(?:s|ting)?\s+up|annonc(?:e|ent|er)"
-        r"|dévoil(?:e|ent|er)|lanc(?:e|ent|er)|présent(?:e|ent|er))\b(?=[^.;]{0,60}\b" + _INVEST_NOUNS + r"\b)",
-        _CAPEX, 3,
-    ),
-    _Trigger(
-        r"(?:announced|unveiled|launched|annoncé|dévoilé|lancé|présenté)\b(?=[^.;]{0,60}\b" + _INVEST_NOUNS + r"\b)",
-        _CAPEX, 2,
-    ),
-    _Trigger(
-        r"(?:build(?:s|ing)?|open(?:s|ing)?|expand(?:s|ing)?|construi(?:re|ra|ront|t|sent)|ouvr(?:e|ir|ira|iront)"
-        r"|implant(?:e|er|era))\b(?=[^.;]{0,60}\b" + _FACILITY + r")",
-        _CAPEX, 3,
-    ),
+    _Trigger("will be invested | to be invested | sera investi | sera investie | seront investis | seront investies"
+             " | va être investi | vont être investis", _CAPEX, 3),
+    _Trigger("invest | invests | investing | investit | investira | investiront | investissent | investissons"
+             " | investir", _CAPEX, 3),
+    _Trigger("invested | investi", _CAPEX, 2),
+    _Trigger("investment | investments | investissement | investissements", _CAPEX, 1),
+    _Trigger("commit | commits | committing | s'engage à | s'engagent à | s'engagera à | s'engageront à", _CAPEX, 3),
+    _Trigger("committed", _CAPEX, 2),
+    _Trigger("commitment | commitments | engagement de | engagements de | engagement d' | engagements d'", _CAPEX, 1),
+    _Trigger("pledge | pledges | pledging | earmark | earmarks | earmarking | allocate | allocates | allocating",
+             _CAPEX, 3),
+    _Trigger("pledged | earmarked | allocated", _CAPEX, 2),
+    _Trigger("inject | injects | injecting | injecte | injectent | injectera | injecteront | injecter", _CAPEX, 3),
+    _Trigger("injected | injecté", _CAPEX, 2),
+    _Trigger("injection", _CAPEX, 1),
+    _Trigger("débloque | débloquent | débloquera | débloqueront | débloquer | consacre | consacrent | consacrera"
+             " | consacreront | consacrer | mobilise | mobilisent | mobilisera | mobiliseront | mobiliser", _CAPEX, 3),
+    _Trigger("débloqué | consacré | mobilisé", _CAPEX, 2),
+    _Trigger("spend | spends | spending", _CAPEX, 3, then=_MONEY_AHEAD),
+    _Trigger("pour | pours | pouring", _CAPEX, 3, then=r"[^.;]{0,60}\binto\b"),
+    _Trigger("poured", _CAPEX, 2, then=r"[^.;]{0,60}\binto\b"),
+    _Trigger("to finance | will finance | would finance | finances | financera | financeront | financent"
+             " | va financer | pour financer", _CAPEX, 3),
+    _Trigger("financed | financé", _CAPEX, 2),
+    _Trigger("announce | announces | announcing | unveil | unveils | unveiling | launch | launches | launching"
+             " | set up | sets up | setting up | annonce | annoncent | annoncer | dévoile | dévoilent | dévoiler"
+             " | lance | lancent | lancer | présente | présentent | présenter", _CAPEX, 3, then=_NEAR_INVEST_NOUN),
+    _Trigger("announced | unveiled | launched | annoncé | dévoilé | lancé | présenté", _CAPEX, 2,
+             then=_NEAR_INVEST_NOUN),
+    _Trigger("build | builds | building | open | opens | opening | expand | expands | expanding | construire"
+             " | construira | construiront | construit | construisent | ouvre | ouvrir | ouvrira | ouvriront"
+             " | implante | implanter | implantera", _CAPEX, 3, then=_NEAR_FACILITY),
     # "un plan de 2 milliards", "a fund of $1bn": the noun alone is too common to count.
-    _Trigger(
-        r"(?:plan|programme|program|scheme|fund|fonds|enveloppe)\s+(?:de|d['’]|of|worth)"
-        r"(?=\s+(?:\d|[$€£¥]|plus|près|quelque|up|about|some|over|more|un|une|one|a\s))",
-        _CAPEX, 1,
-    ),
+    _Trigger("plan de | plan d' | plan of | plan worth | programme de | programme d' | programme of"
+             " | program of | scheme of | fund of | fonds de | enveloppe de | enveloppe d'", _CAPEX, 1,
+             then=r"\s*(?:\d|[$€£¥]|plus|près|quelque|up|about|some|over|more|un|une|one|a\s)"),
     # Funding rounds: the subject raises, the lead investor comes after "led by".
-    _Trigger(r"rais(?:e|es|ing)\b|lèv(?:e|ent)\b|lever\b|lèvera\b|lèveront\b", _FUNDING, 3, "recipient"),
-    _Trigger(r"raised\b|levé\b", _FUNDING, 2, "recipient"),
-    _Trigger(
-        r"(?:secur(?:e|es|ing)|land(?:s|ing)?|bag(?:s|ging)?|nab(?:s|bing)?|snag(?:s|ging)?|scores?|clos(?:e|es|ing)"
-        r"|obtien(?:t|nent)|décroch(?:e|ent)|récolt(?:e|ent)|sécuris(?:e|ent)|boucl(?:e|ent|era))\b"
-        r"(?:(?=[^.;]{0,60}" + _FUNDING_WORDS + r")|" + _MONEY_AHEAD + r")",
-        _FUNDING, 3, "recipient",
-    ),
-    _Trigger(
-        r"(?:secured|landed|bagged|nabbed|snagged|closed|obtenu|décroché|récolté|sécurisé|bouclé)\b"
-        r"(?=[^.;]{0,60}" + _FUNDING_WORDS + r")",
-        _FUNDING, 2, "recipient",
-    ),
-    _Trigger(
-        r"funding\s+round|round\s+of\s+funding|financing\s+round|series\s+[a-h]\b|seed\s+(?:round|funding)|pre-seed"
-        r"|fundrais(?:e|ing)|levées?\s+de\s+fonds|levée\b|tour\s+de\s+table|série\s+[a-h]\b|amorçage",
-        _FUNDING, 1, "recipient",
-    ),
-    _Trigger(r"back(?:s|ing)?\b(?!\s+(?:down|up|off|out|away))(?!\s+by)", _FUNDING, 3),
-    _Trigger(r"(?:leads?|leading|co-leads?)\b(?=[^.;]{0,40}(?:round|series|funding|financing|tour|levée))", _FUNDING, 3),
+    _Trigger("raise | raises | raising | lève | lèvent | lever | lèvera | lèveront", _FUNDING, 3, "recipient"),
+    _Trigger("raised | levé", _FUNDING, 2, "recipient"),
+    _Trigger("secure | secures | securing | land | lands | landing | bag | bags | bagging | nab | nabs | snag"
+             " | snags | score | scores | close | closes | closing | obtient | obtiennent | décroche | décrochent"
+             " | récolte | récoltent | sécurise | sécurisent | boucle | bouclent | bouclera", _FUNDING, 3,
+             "recipient", then=f"{_NEAR_FUNDING}|{_MONEY_AHEAD}"),
+    _Trigger("secured | landed | bagged | nabbed | snagged | closed | obtenu | décroché | récolté | sécurisé"
+             " | bouclé", _FUNDING, 2, "recipient", then=_NEAR_FUNDING),
+    _Trigger("funding round | round of funding | financing round | seed round | seed funding | pre-seed"
+             " | fundraise | fundraising | levée de fonds | levées de fonds | levée | tour de table | amorçage",
+             _FUNDING, 1, "recipient"),
+    _Trigger("series | série", _FUNDING, 1, "recipient", then=r"\s+[a-h]\b"),
+    _Trigger("back | backs | backing", _FUNDING, 3, then=r"(?!\s+(?:down|up|off|out|away|by)\b)"),
+    _Trigger("lead | leads | leading | co-lead | co-leads", _FUNDING, 3,
+             then=r"[^.;]{0,40}(?:round|series|funding|financing|tour|levée)"),
     # Acquisitions: the subject buys, the object is the target; passives swap them.
-    _Trigger(r"(?:acquired|bought|purchased|taken\s+over)\s+by\b|(?:rachetée?s?|acquise?s?)\s+par\b", _ACQUISITION, 2, "recipient"),
-    _Trigger(
-        r"acquir(?:e|es|ing)\b|buy(?:s|ing)?\b(?!\s*back)|purchas(?:e|es|ing)\b|take(?:s)?\s+over\b|taking\s+over\b"
-        r"|snap(?:s|ping)?\s+up\b|rachèt(?:e|ent|era|eront)\b|racheter\b|acqui(?:ert|èrent|erra|erront|érir)\b"
-        r"|(?:met|mettent|mettra|mettre)\s+la\s+main\s+sur\b|s['’](?:offr(?:e|ent|ira)|empar(?:e|ent|era))\b"
-        r"|absorb(?:e|ent|era)\b|merg(?:e|es|ing)\s+with\b",
-        _ACQUISITION, 3,
-    ),
-    _Trigger(r"acquired\b|bought\b|purchased\b|took\s+over\b|racheté\b|acquis\b", _ACQUISITION, 2),
-    _Trigger(
-        r"acquisitions?\b|takeovers?\b|rachat\b(?!\s+d['’]actions)|buyouts?\b|mergers?\b|offre\s+publique\s+d['’]achat"
-        r"|prise\s+de\s+contrôle",
-        _ACQUISITION, 1,
-    ),
+    _Trigger("acquired by | bought by | purchased by | taken over by | racheté par | rachetée par"
+             " | rachetés par | rachetées par | acquis par | acquise par | acquises par", _ACQUISITION, 2,
+             "recipient"),
+    _Trigger("acquire | acquires | acquiring | purchase | purchases | purchasing | take over | takes over"
+             " | taking over | snap up | snaps up | snapping up | rachète | rachètent | rachètera | rachèteront"
+             " | racheter | acquiert | acquièrent | acquerra | acquerront | acquérir | met la main sur"
+             " | mettent la main sur | mettra la main sur | mettre la main sur | s'offre | s'offrent | s'offrira"
+             " | s'empare | s'emparent | s'emparera | absorbe | absorbent | absorbera | merge with | merges with"
+             " | merging with", _ACQUISITION, 3),
+    _Trigger("buy | buys | buying | to buy", _ACQUISITION, 3, then=r"(?!\s*back)"),
+    _Trigger("acquired | bought | purchased | took over | racheté | acquis", _ACQUISITION, 2),
+    _Trigger("acquisition | acquisitions | takeover | takeovers | buyout | buyouts | merger | mergers"
+             " | offre publique d'achat | prise de contrôle", _ACQUISITION, 1),
+    _Trigger("rachat", _ACQUISITION, 1, then=r"(?!\s+d['’]actions)"),
     # Equity stakes.
-    _Trigger(
-        r"take(?:s)?\b(?=[^.;]{0,30}\bstake\b)|pren(?:d|nent|dra|dre)\s+une\s+participation\b"
-        r"|(?:entr|mont)(?:e|ent|era|er)\s+au\s+capital\b",
-        _STAKE, 3,
-    ),
-    _Trigger(r"took\b(?=[^.;]{0,30}\bstake\b)|pris\s+une\s+participation\b|entré\s+au\s+capital\b", _STAKE, 2),
-    _Trigger(r"stakes?\b|prise\s+de\s+participation|participations?\b(?!\s+(?:à|aux?)\b)|entrée\s+au\s+capital", _STAKE, 1),
+    _Trigger("take | takes", _STAKE, 3, then=_NEAR_STAKE),
+    _Trigger("prend une participation | prennent une participation | prendra une participation"
+             " | prendre une participation | entre au capital | entrent au capital | entrera au capital"
+             " | entrer au capital | monte au capital | montent au capital | montera au capital"
+             " | monter au capital", _STAKE, 3),
+    _Trigger("took", _STAKE, 2, then=_NEAR_STAKE),
+    _Trigger("pris une participation | entré au capital", _STAKE, 2),
+    _Trigger("stake | stakes | prise de participation | entrée au capital", _STAKE, 1),
+    _Trigger("participation | participations", _STAKE, 1, then=r"(?!\s+(?:à|aux?)\b)"),
 )
 
-
-def _compile_triggers(triggers: tuple[_Trigger, ...]) -> re.Pattern:
-    groups = "|".join(f"(?P<t{i}>{t.pattern})" for i, t in enumerate(triggers))
-    return re.compile(rf"(?<![\w-])(?:{groups})")
+_WORD_RE = re.compile(r"[^\W\d_]+")
 
 
-_TRIGGER_RE = _compile_triggers(_TRIGGERS)
+def _phrase_pattern(form: str, then: str) -> re.Pattern:
+    body = re.escape(form).replace(r"\ ", r"\s+").replace("'", "['’]")
+    end = r"(?!\w)" if form[-1].isalpha() else ""
+    return re.compile(body + end + (f"(?={then})" if then else ""))
+
+
+def _index_triggers(triggers: tuple[_Trigger, ...]) -> dict[str, list[tuple[re.Pattern, _Trigger]]]:
+    """Each trigger phrase, keyed by its first word.
+
+    Looking words up in a dict, then matching the few phrases they start, is many
+    times faster than one big alternation in Python's re.
+    """
+    index: dict[str, list[tuple[re.Pattern, _Trigger]]] = {}
+    for trigger in triggers:
+        for form in trigger.forms.split("|"):
+            form = " ".join(form.split())
+            first = _WORD_RE.match(form).group()
+            index.setdefault(first, []).append((_phrase_pattern(form, trigger.then), trigger))
+    return index
+
+
+_TRIGGER_INDEX = _index_triggers(_TRIGGERS)
 
 #: Cues that make an amount something other than a new investment even when a
 #: trigger is near: rejected whenever they share the amount's clause.
@@ -281,7 +313,8 @@ _WEAK_NEGATIVE = re.compile(
     r"|consumers?|shoppers?|households?|consommateurs?|ménages|savings?|saves?\b|saved\b|cost[- ]cutting"
     r"|cost\s+reductions?|cut(?:s|ting)?\s+(?:its\s+|their\s+)?costs|réduire\s+(?:ses|les|leurs)\s+coûts|économies|économiser|réductions?\s+(?:des|de)\s+coûts|contracts?|contrats?"
     r"|orders?\b(?!\s+to)|commandes?|appels?\s+d['’]offres|gdp|pib|fortune|net\s+worth|patrimoine"
-    r"|exports?|imports?)",
+    r"|exports?|imports?|manag(?:es|ed|ing)\b|under\s+management|in\s+assets|assets\s+of|gère|gèrent|sous\s+gestion"
+    r"|d['’]actifs|encours)",
 )
 
 #: Signs that an amount was committed before this story.
@@ -291,6 +324,9 @@ _STRONG_PAST = re.compile(
     r"|auparavant|earlier\s+this\s+year|plus\s+tôt\s+cette\s+année|in\s+the\s+past|par\s+le\s+passé"
     r"|years?\s+ago|il\s+y\s+a\s+\w+\s+ans|prior\b|previous\b|précédente?s?\b|already|déjà"
     r"|(?:since|depuis)\s+(?:19|20)\d\d"
+    # Cumulative totals: "has raised $300m to date", "depuis sa création".
+    r"|to\s+date|so\s+far|thus\s+far|à\s+ce\s+jour|jusqu['’]à\s+présent|jusqu['’]ici|depuis\s+sa\s+création"
+    r"|since\s+(?:its\s+)?(?:founding|inception|launch|creation)"
     # Habitual spending is no new commitment: "investit chaque année 7 milliards".
     r"|every\s+year|each\s+year|chaque\s+année|tous\s+les\s+ans)",
 )
@@ -309,8 +345,11 @@ _YEAR_MENTION = re.compile(r"(?<![\w-])(?:in|en|during|back\s+in|courant)\s+((?:
 _AGGREGATE = re.compile(
     r"(?<![\w-])(?:collectively|combined|altogether|in\s+total|a\s+total\s+of|total(?:ling|ing|led|ed)?\b"
     r"|together\b(?!\s+with)|au\s+total|en\s+tout|au\s+cumul|cumulé(?:e|s|es)?|ensemble\b(?!\s+avec)"
-    r"|tous\s+confondus|bringing\s+(?:the|its|their)\s+(?:total|overall)|portant\s+(?:le\s+total|ses|son|leurs?)"
-    r"|overall|in\s+all\b|\brecord\b)",
+    r"|tous\s+confondus|bringing\b[^.;]{0,60}?\bto\b|portant\b[^.;]{0,60}?\bà\b|soit\s+un\s+total"
+    r"|overall|in\s+all\b|\brecord\b"
+    # A plural subject: "the two companies", "les deux groupes".
+    r"|(?:two|three|four|both|deux|trois|quatre)\s+(?:[\w.-]+\s+){0,3}?(?:companies|groups|firms|giants"
+    r"|investors|groupes|entreprises|sociétés|géants|investisseurs)\b)",
 )
 
 #: Cues that say the amount is a stake, a funding round, or backed by a public body.
@@ -346,7 +385,7 @@ _CAP = r"(?:[A-ZÀ-ÖØ-Þ][\w&'’.\-]*|[a-z]{1,3}[A-Z][\w\-]*)"
 _NAME_RE = re.compile(
     rf"(?<![\w])(?:{_CAP})(?:(?:\s(?:of|de|du|des|la|le|the|del|von|van|der|di)\s|\sd['’]|\s&\s|\s|-)(?:{_CAP}))*"
 )
-_COMPOUND_JOIN = re.compile(r"\s+(?:and|et|&)\s+")
+_COMPOUND_JOIN = re.compile(r"\s+(and|et|&)\s+(?:(?:the|la|le|l['’])\s*)?")
 _PREPOSITION_BEFORE = re.compile(
     r"(?:\b(?:in|into|at|on|of|for|from|to|with|by|near|than|about|over|under|between|across|via|per|like"
     r"|de|du|des|à|au|aux|en|dans|pour|par|avec|sur|chez|vers|près|entre|selon|contre|comme|than)\s+|\bd['’]\s*)$",
@@ -395,26 +434,54 @@ _ROLES = {
 _PUBLIC_ROLES = {"president", "président", "présidente", "minister", "ministre", "chancellor",
                  "chancelier", "chancelière", "premier", "prime", "governor", "gouverneur", "mayor", "maire"}
 
-_PUBLIC_RE = re.compile(
-    r"(?<![\w])(?:(?:the|le|la|l['’])\s+)?(?:[A-Z][\w.'’]*\s+)?(?:(?:federal|regional|national|local)\s+)?"
-    r"(?:government|administration|ministry(?:\s+of\s+[A-Z]\w+)?|Treasury|state\b(?!-)(?:\s+of\s+[A-Z]\w+)?)"
-    r"|(?:the\s+)?European\s+(?:Commission|Union)|(?<![\w])EU\b|(?<![\w])Bpifrance\b"
-    r"|Banque\s+des\s+[Tt]erritoires|Caisse\s+des\s+[Dd]épôts|[Ll]['’]([ÉE]tat)(?:\s+français)?"
-    r"|(?:le\s+)?gouvernement(?:\s+(?:français|allemand|britannique|américain|fédéral|espagnol|italien))?"
-    r"|l['’]exécutif|(?:la\s+)?[Rr]égion(?:\s+(?:[A-ZÉÎ][\w'’-]+)(?:[\s-](?:de\s+|du\s+|la\s+)?[A-ZÉÎ][\w'’-]+)*)?"
-    r"|(?:le\s+)?[Dd]épartement\s+(?:de\s+(?:la\s+|l['’])?|du\s+|des\s+)?[A-Z][\w-]+|(?:la\s+)?[Cc]ommission\s+européenne"
-    r"|l['’]Union\s+européenne|(?:le\s+)?ministère(?:\s+de\s+(?:la\s+|l['’])?\w+)?|la\s+[Mm]étropole(?:\s+de\s+[A-Z][\w-]+)?"
-    r"|la\s+ville\s+de\s+[A-Z][\w-]+|Matignon|l['’]Élysée|l['’]Elysée|Bercy",
+#: Public bodies are found from a key word in lower-cased text, then widened to
+#: their full name: "the French government", "la région Grand Est", "l'État".
+_PUBLIC_KEY = re.compile(
+    r"(?<![\w-])(?:government|administration|ministry|treasury|state(?![\w-])|commission|union|eu(?!\w)"
+    r"|bpifrance|banque\s+des\s+territoires|caisse\s+des\s+dépôts|état|etat|gouvernement|exécutif"
+    r"|région|département|ministère|métropole|ville\s+de|matignon|élysée|elysée|bercy)"
 )
+#: Key words that are public bodies only when capitalised ("a commission", "en bon état", "il a eu").
+_PUBLIC_CAPITALISED = {"commission", "union", "eu", "état", "etat", "treasury", "matignon", "bercy"}
+_PUBLIC_BEFORE = re.compile(
+    r"(?:(?i:the|le|la|l['’])\s*)?(?:[A-Z][\w.'’-]*\s+)?(?:(?:federal|regional|national|local)\s+)?$"
+)
+_PUBLIC_AFTER = re.compile(
+    r"(?:\s+(?:of|de|du|des)\s+(?:la\s+|l['’])?[A-ZÉÎ][\w'’-]*"
+    r"|\s+(?:français|allemand|britannique|américain|fédéral|espagnol|italien|européenne)"
+    r"|\s+[A-ZÉÎ][\w'’-]+(?:[\s-](?:de\s+|du\s+|la\s+)?[A-ZÉÎ][\w'’-]+)*)?"
+)
+
+
+def _public_bodies(text: str, low: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each public body named in text."""
+    found = []
+    for key in _PUBLIC_KEY.finditer(low):
+        word = key.group()
+        if word in _PUBLIC_CAPITALISED and not text[key.start()].isupper():
+            continue
+        if word in ("commission", "union") and "europ" not in low[max(0, key.start() - 10) : key.end() + 12]:
+            continue
+        before = _PUBLIC_BEFORE.search(text, max(0, key.start() - 40), key.start())
+        after = _PUBLIC_AFTER.match(text, key.end())
+        start = before.start() if before else key.start()
+        end = after.end() if after else key.end()
+        name = _ARTICLE.sub("", text[start:end].strip())
+        if word in ("état", "etat"):
+            name = "État" + text[key.end() : end]
+        found.append((start, end, name))
+    return found
+
+
 _ARTICLE = re.compile(r"^(?:the|le|la|les|l['’])\s*", _I)
 
-_PRONOUN_RE = re.compile(r"(?<![\w])(?:it|il|elle)\b", _I)
-_PLURAL_PRONOUN_RE = re.compile(r"(?<![\w])(?:they|ils|elles)\b", _I)
-_NOMINAL_ANAPHOR_RE = re.compile(
-    r"(?<![\w])(?:the|this|le|la|l['’]|ce|cette)\s*(?:(?:tech|US|American|Chinese|French|German|software|chip|e-commerce)\s+)?"
+#: Words that point back at a company named before (matched in lower-cased text).
+_REFERENCE_RE = re.compile(
+    r"(?<![\w])(?:(?P<anaphor>(?:the|this|le|la|l['’]|ce|cette)\s*"
+    r"(?:(?:tech|us|american|chinese|french|german|software|chip|e-commerce)\s+)?"
     r"(?:company|firm|group|giant|groupe|firme|entreprise|société|géant(?:\s+\w+)?|start-?up|jeune\s+pousse"
-    r"|retailer|maker|manufacturer|constructeur|fabricant|operator|opérateur|américain|californien)\b",
-    _I,
+    r"|retailer|maker|manufacturer|constructeur|fabricant|operator|opérateur|américain|californien)\b)"
+    r"|(?P<pronoun>it|il|elle)\b|(?P<plural>they|ils|elles)\b)"
 )
 
 _GAZETTEER_TEXT = """
@@ -743,12 +810,31 @@ _ACRONYM_PURPOSES = {"AI": "AI", "A.I.": "AI", "IA": "AI", "LLM": "AI", "LLMs": 
 _ACRONYM_RE = re.compile(r"(?<![\w&.])(?:A\.I\.|AI|IA|LLMs?|R&D|5G|EVs?)(?![\w&])")
 
 #: "plusieurs milliards d'euros", "billions of dollars": an amount without a figure.
-_VAGUE_AMOUNT = re.compile(
+#: Found from the scale word (a cheap scan), then checked around it, in lower-cased text.
+_VAGUE_SCALE = re.compile(r"(?:billion|million|milliard)s?(?!\w)|bn(?!\w)")
+_VAGUE_QUANTIFIER = re.compile(
     r"(?<![\w])(?:several|multiple|a\s+few|many|tens\s+of|hundreds\s+of|plusieurs|quelques|des\s+dizaines\s+de"
-    r"|des\s+centaines\s+de|des)\s+(?:hundred\s+)?(?:billions?|millions?|milliards?|bn)\s*"
-    r"(?:of\s+|de\s+|d['’]\s*)?(?P<cur>euros?|dollars?|€|\$|pounds|livres\s+sterling|yuan|yen)"
-    r"|(?<![\w])(?:billions|millions|milliards)\s+(?:of\s+|de\s+|d['’]\s*)(?P<cur2>euros?|dollars?|pounds|yuan|yen)",
+    r"|des\s+centaines\s+de|des)\s+(?:hundred\s+)?$"
 )
+_VAGUE_CURRENCY = re.compile(
+    r"\s*(?P<conn>of\s+|de\s+|d['’]\s*)?(?P<cur>euros?|dollars?|€|\$|pounds|livres\s+sterling|yuan|yen)(?!\w)"
+)
+
+
+def _vague_amounts(low: str) -> list[tuple[int, int, str]]:
+    """(start, end, currency word) of each amount given without a figure."""
+    found = []
+    for scale in _VAGUE_SCALE.finditer(low):
+        currency = _VAGUE_CURRENCY.match(low, scale.end())
+        if not currency:
+            continue
+        quantifier = _VAGUE_QUANTIFIER.search(low, max(0, scale.start() - 30), scale.start())
+        if quantifier:
+            found.append((quantifier.start(), currency.end(), currency.group("cur")))
+        elif scale.group().endswith("s") and currency.group("conn"):
+            if not any(c.isdigit() for c in low[max(0, scale.start() - 4) : scale.start()]):
+                found.append((scale.start(), currency.end(), currency.group("cur")))  # "billions of dollars"
+    return found
 
 
 # --- the per-sentence decision ----------------------------------------------
@@ -778,22 +864,35 @@ class _Context:
     """What the sentences of one article share."""
 
     title: str
+    #: The company the headline is about: what "the company" means until another is named.
     title_subject: str | None
+    #: The investor of the latest announcement, for "the company" and "il".
     last_investor: str | None
+    #: "in 2023" is past when the article is from 2024.
     published_year: int | None
-    lang: str | None
 
 
 @dataclass(frozen=True)
 class _Found:
+    """A candidate announcement; place, purpose and confidence are filled in last,
+    once repeats are merged, as they cost more than the rest."""
+
     announcement: Announcement
     #: Offset of the sentence in the article.
     position: int
-    from_title: bool
     #: "the €4bn", "les 4 milliards": points back at an amount said before.
     reference: bool
     #: Several investors summed ("together", "au total").
     aggregate: bool
+    #: The sentences that tell it (several once repeats are merged).
+    sources: tuple[str, ...]
+    #: Names that are not its place ("Bank of America" is no place of investment).
+    not_places: tuple[str | None, ...]
+    #: Strength of its trigger, characters between trigger and amount.
+    strength: int
+    distance: int
+    #: Confidence gained by being told again (in the title).
+    bonus: float = 0.0
 
 
 def _amounts(sent: _Sentence, money: list[Money]) -> list[_Amount]:
@@ -809,9 +908,8 @@ def _amounts(sent: _Sentence, money: list[Money]) -> list[_Amount]:
         previous = _Amount(found.amount, found.currency, found.text, start, end, found.upper_bound)
         kept.append(previous)
     if not kept:
-        for m in _VAGUE_AMOUNT.finditer(sent.low):
-            word = m.group("cur") or m.group("cur2")
-            kept.append(_Amount(None, currency_code(word), sent.text[m.start() : m.end()], m.start(), m.end()))
+        for start, end, word in _vague_amounts(sent.low):
+            kept.append(_Amount(None, currency_code(word), sent.text[start:end], start, end))
     return kept
 
 
@@ -824,15 +922,32 @@ def _gap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
     return 0
 
 
-def _triggers(sentence: str) -> list[_Hit]:
-    hits = []
-    for m in _TRIGGER_RE.finditer(sentence):
-        trigger = _TRIGGERS[int(m.lastgroup[1:])]
-        hits.append(_Hit(m.start(), m.end(), trigger))
+def _triggers(low: str) -> list[_Hit]:
+    """The trigger phrases of a lower-cased sentence; the longest wins where several start."""
+    hits: list[_Hit] = []
+    covered = 0
+    for word in _WORD_RE.finditer(low):
+        start = word.start()
+        if start < covered or (start and low[start - 1] == "-"):
+            continue  # inside the previous phrase, or "re-invest"
+        best: _Hit | None = None
+        for pattern, trigger in _TRIGGER_INDEX.get(word.group(), ()):
+            m = pattern.match(low, start)
+            if m and (best is None or m.end() > best.end):
+                best = _Hit(start, m.end(), trigger)
+        if best:
+            hits.append(best)
+            covered = best.end
     return hits
 
 
 def _is_past(sentence: str, clause: tuple[int, int], strength: int, year: int | None) -> bool:
+    """Whether an amount is an earlier commitment mentioned in passing.
+
+    A past cue in the amount's own clause decides; one elsewhere in the sentence
+    only when no present or future verb (strength 3) governs the amount:
+    "Microsoft, already present in France, will invest €4bn" is new.
+    """
     c_start, c_end = clause
     clause_text = sentence[c_start:c_end]
     if _STRONG_PAST.search(clause_text):
@@ -852,13 +967,18 @@ def _is_past(sentence: str, clause: tuple[int, int], strength: int, year: int | 
     return False
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+_NAME_STOP = re.compile(r"[;:()]|,\s")
+_NAME_LIST_SPLIT = re.compile(r"\s*(?:,|\band\b|\bet\b)\s*")
+
+
 def _clean_name(raw: str) -> tuple[str | None, bool]:
     """A candidate name without sentence starters, titles or possessives.
 
     Returns (name, public): public when a head of state or minister is named
     ("French President Emmanuel Macron").
     """
-    raw = re.sub(r"['’]s$", "", raw.strip()).rstrip(".,")
+    raw = _POSSESSIVE.sub("", raw.strip()).rstrip(".,")
     if raw.endswith(".") and not _INITIALS.fullmatch(raw.lower()):
         raw = raw[:-1]
     tokens = [t for t in raw.split() if not t.endswith("-based")]  # "Paris-based": an adjective
@@ -881,7 +1001,7 @@ def _clean_name(raw: str) -> tuple[str | None, bool]:
     if not tokens or " ".join(tokens).lower() in _GENERIC or _ROUND_NAME.fullmatch(" ".join(tokens)):
         return None, False
     name = " ".join(tokens)
-    name = re.sub(r"['’]s$", "", name)
+    name = _POSSESSIVE.sub("", name)
     return name, public
 
 
@@ -897,49 +1017,43 @@ class _Mention:
 
 
 def _mentions(segment: str) -> list[_Mention]:
-    found: list[_Mention] = []
-    for m in _PUBLIC_RE.finditer(segment):
-        text = _ARTICLE.sub("", m.group().strip())
-        if m.group(1):
-            text = "État"
-        found.append(_Mention(m.start(), m.end(), "public", text, True))
-    names: list[_Mention] = []
+    """The names, public bodies and references ("it", "la firme") of a sentence."""
+    low = _lower(segment)
+    entities = [_Mention(start, end, "public", name, True) for start, end, name in _public_bodies(segment, low)]
     for m in _NAME_RE.finditer(segment):
+        if any(e.start < m.end() and m.start() < e.end for e in entities):
+            continue  # "Banque des Territoires" is read as a public body
         if _PREPOSITION_BEFORE.search(segment, max(0, m.start() - 12), m.start()):
             continue
         name, public = _clean_name(m.group())
         if name:
-            if names and _COMPOUND_JOIN.fullmatch(segment[names[-1].end : m.start()]):
-                last = names.pop()  # "Microsoft and Amazon": one joint subject
-                name = f"{last.text}{segment[last.end:m.start()]}{name}"
-                names.append(_Mention(last.start, m.end(), "name", name, public or last.public))
-                continue
-            names.append(_Mention(m.start(), m.end(), "name", name, public))
-    found += names
-    for m in _NOMINAL_ANAPHOR_RE.finditer(segment):
-        found.append(_Mention(m.start(), m.end(), "anaphor", None))
-    for m in _PRONOUN_RE.finditer(segment):
-        found.append(_Mention(m.start(), m.end(), "pronoun", None))
-    for m in _PLURAL_PRONOUN_RE.finditer(segment):
-        found.append(_Mention(m.start(), m.end(), "plural", None))
-    return found
+            entities.append(_Mention(m.start(), m.end(), "name", name, public))
+    entities.sort(key=lambda e: e.start)
+    joined: list[_Mention] = []
+    for e in entities:
+        join = _COMPOUND_JOIN.fullmatch(segment, joined[-1].end, e.start) if joined else None
+        if join:  # "Microsoft and Amazon", "Bpifrance et la Banque des Territoires": one joint subject
+            last = joined.pop()
+            kind = "public" if last.kind == e.kind == "public" else "name"
+            text = f"{last.text} {join.group(1)} {e.text}"
+            e = _Mention(last.start, e.end, kind, text, last.public or e.public)
+        joined.append(e)
+    return joined + [_Mention(m.start(), m.end(), m.lastgroup, None) for m in _REFERENCE_RE.finditer(low)]
 
 
-def _usable(mention: _Mention) -> bool:
-    # A public body's name also matches as a name; prefer the public reading.
-    return mention.kind != "name" or mention.text is not None
+_SUBJECT_BREAK = re.compile(r"[;:«“\"]")
 
 
-def _subject(sentence: str, end: int, ctx: _Context) -> tuple[str | None, bool]:
-    """The subject of a verb at end: the last name (or public body) before it.
+def _subject(sentence: str, mentions: list[_Mention], end: int, ctx: _Context) -> tuple[str | None, bool]:
+    """The subject of a verb at end: the last name (or public body) before it, in
+    the same clause-group. mentions: those of the whole sentence.
 
     Returns (subject, public). Pronouns and "the company" are resolved.
     """
     start = 0
-    for m in re.finditer(r"[;:«“\"]", sentence[:end]):
+    for m in _SUBJECT_BREAK.finditer(sentence, 0, end):
         start = m.end()
-    segment = sentence[start:end]
-    mentions = [m for m in _mentions(segment) if _usable(m)]
+    mentions = [m for m in mentions if start <= m.start and m.end <= end]
     if not mentions:
         return None, False
     last = max(mentions, key=lambda m: (m.end, m.kind == "public"))
@@ -956,6 +1070,11 @@ def _subject(sentence: str, end: int, ctx: _Context) -> tuple[str | None, bool]:
     return ctx.last_investor or ctx.title_subject, False
 
 
+def _is_public(name: str) -> bool:
+    """Whether a name is a public body's ("German government", "région Grand Est")."""
+    return any(start == 0 and end == len(name) for start, end, _ in _public_bodies(name, _lower(name)))
+
+
 def _is_place(name: str) -> bool:
     return name in _PLACES or name in _DEMONYMS or all(t in _PLACES or t in _DEMONYMS for t in name.split())
 
@@ -963,7 +1082,7 @@ def _is_place(name: str) -> bool:
 def _name_after(sentence: str, pos: int, limit: int = 70) -> str | None:
     """The first name (not a place) after pos, before the next clause break."""
     segment = sentence[pos : pos + limit]
-    cut = re.search(r"[;:()]|,\s", segment)
+    cut = _NAME_STOP.search(segment)
     if cut:
         segment = segment[: cut.start()]
     for m in _NAME_RE.finditer(segment):
@@ -972,8 +1091,8 @@ def _name_after(sentence: str, pos: int, limit: int = 70) -> str | None:
             return name
         if name:
             return None
-    public = _PUBLIC_RE.search(segment)
-    return _ARTICLE.sub("", public.group()) if public else None
+    public = _public_bodies(segment, _lower(segment))
+    return public[0][2] if public else None
 
 
 def _location(sentence: str, exclude: tuple[str | None, ...]) -> str | None:
@@ -1008,6 +1127,8 @@ def _purpose(sentence: str) -> str | None:
 
 def _confidence(strength: int, has_amount: bool, investor: bool, location: bool, purpose: bool,
                 distance: int) -> float:
+    """0..1 from how many signals agree: a verb rather than a noun, a named party,
+    a place, an aim, a figure, a trigger close to the amount."""
     score = 0.3 + {3: 0.25, 2: 0.15, 1: 0.05}[strength]
     score += 0.15 if investor else 0.0
     score += 0.1 if location else 0.0
@@ -1026,10 +1147,7 @@ def _sentence_announcements(sent: _Sentence, money: list[Money], ctx: _Context) 
     hits = _triggers(low)
     if not hits:
         return []
-    strong_neg = [(m.start(), m.end()) for m in _STRONG_NEGATIVE.finditer(low)]
-    strong_neg += [(m.start(), m.end()) for m in _DONATION_NOUN.finditer(text)]
-    weak_neg = [(m.start(), m.end()) for m in _WEAK_NEGATIVE.finditer(low)]
-    aggregates = [(m.start(), m.end()) for m in _AGGREGATE.finditer(low)]
+    mentions: list[_Mention] | None = None  # computed once, when an amount gets that far
     results: list[_Found] = []
     for amount in amounts:
         clause = _clause(text, amount.start)
@@ -1049,14 +1167,22 @@ def _sentence_announcements(sent: _Sentence, money: list[Money], ctx: _Context) 
         in_clause = [h for h in hits if clause[0] <= h.start < clause[1]]
         strength = max([h.trigger.strength for h in in_clause] + [best.trigger.strength])
 
-        if any(clause[0] <= s < clause[1] or clause[0] < e <= clause[1] for s, e in strong_neg):
+        # A fine, a loan, a donation... in the amount's clause; or revenue, a price,
+        # a valuation... nearer to the amount than its trigger.
+        if _STRONG_NEGATIVE.search(low, *clause) or _DONATION_NOUN.search(text, *clause):
             continue
-        if any(_gap(s, e, amount.start, amount.end) <= best_d for s, e in weak_neg + strong_neg):
+        window = (max(0, amount.start - best_d - 40), amount.end + best_d + 40)
+        near = [(m.start(), m.end()) for m in _STRONG_NEGATIVE.finditer(low, *window)]
+        near += [(m.start(), m.end()) for m in _WEAK_NEGATIVE.finditer(low, *window)]
+        if any(_gap(s, e, amount.start, amount.end) <= best_d for s, e in near):
             continue
         if _is_past(low, clause, strength, ctx.published_year):
             continue
+        if not in_clause and _RELATIVE_START.match(low, clause[0]):
+            continue  # "BlackRock, which manages $10tn, will invest...": a description, not the deal
         aggregate = False
-        for s, e in aggregates:
+        for m in _AGGREGATE.finditer(low, 0, amount.end + 30):
+            s, e = m.start(), m.end()
             if s < amount.start:
                 verbs_between = [h for h in hits if e <= h.start < amount.start and h.trigger.strength == 3]
                 verbs_in_clause = [h for h in in_clause if h.trigger.strength == 3]
@@ -1070,7 +1196,9 @@ def _sentence_announcements(sent: _Sentence, money: list[Money], ctx: _Context) 
         trigger = best.trigger
         kind = trigger.kind
         subject_end = min(best.start, amount.start) if best.start < amount.start else amount.start
-        subject, public = _subject(text, subject_end, ctx)
+        if mentions is None:
+            mentions = _mentions(text)
+        subject, public = _subject(text, mentions, subject_end, ctx)
         investor: str | None
         recipient: str | None = None
         if trigger.subject == "recipient":
@@ -1090,7 +1218,7 @@ def _sentence_announcements(sent: _Sentence, money: list[Money], ctx: _Context) 
                 by = _BY_AGENT.match(low, max(best.end, amount.end))
                 if by:
                     investor = _name_after(text, by.end(), 50)
-                    public = bool(investor and _PUBLIC_RE.fullmatch(investor))
+                    public = bool(investor and _is_public(investor))
             if kind == _ACQUISITION:
                 recipient = _name_after(text, best.end)
             elif kind == _STAKE or _STAKE_CUE.search(low, clause[0], clause[1]):
@@ -1111,16 +1239,13 @@ def _sentence_announcements(sent: _Sentence, money: list[Money], ctx: _Context) 
             kind = _STAKE
         if kind == _CAPEX and _FUNDING_CUE.search(low):
             kind = _FUNDING
-        if kind == _CAPEX and investor and (public or _PUBLIC_RE.fullmatch(investor) or investor in _PLACES):
+        if kind == _CAPEX and investor and (public or _is_public(investor) or investor in _PLACES):
             kind = _PUBLIC_PROGRAMME
         elif kind == _CAPEX and recipient:
             kind = _STAKE
 
-        # The headline often names the place or the aim the body leaves implicit.
-        # A public investor's own name is its place ("la région Grand Est"); a company's is not ("Bank of America").
-        exclude = (recipient,) if kind == _PUBLIC_PROGRAMME else (investor, recipient)
-        location = _location(text, exclude) or _location(ctx.title, exclude)
-        purpose = _purpose(text) or _purpose(ctx.title)
+        # A public investor's own name is its place ("la région Grand Est"); a company's is not.
+        not_places = (recipient,) if kind == _PUBLIC_PROGRAMME else (investor, recipient)
         reference = bool(_DEFINITE_BEFORE.search(low, max(0, amount.start - 8), amount.start))
         announcement = Announcement(
             investor=investor,
@@ -1129,16 +1254,27 @@ def _sentence_announcements(sent: _Sentence, money: list[Money], ctx: _Context) 
             amount_text=amount.text,
             upper_bound=amount.upper_bound,
             recipient=recipient,
-            location=location,
-            purpose=purpose,
             kind=kind,
             evidence=" ".join(text.split()),
-            confidence=_confidence(strength, amount.amount is not None, investor is not None or recipient is not None,
-                                   location is not None, purpose is not None, best_d),
         )
         position = sent.start if sent.is_title else len(ctx.title) + 1 + sent.start
-        results.append(_Found(announcement, position, sent.is_title, reference, aggregate))
+        results.append(_Found(announcement, position, reference, aggregate, (text,), not_places, strength, best_d))
     return results
+
+
+def _finish(found: _Found, title: str) -> Announcement:
+    """The announcement with its place, purpose and confidence.
+
+    The headline often names the place or the aim the body leaves implicit.
+    """
+    location = next(filter(None, (_location(s, found.not_places) for s in found.sources)), None)
+    location = location or (_location(title, found.not_places) if title else None)
+    purpose = next(filter(None, (_purpose(s) for s in found.sources)), None) or (_purpose(title) if title else None)
+    a = found.announcement
+    confidence = _confidence(found.strength, a.amount is not None, a.investor is not None or a.recipient is not None,
+                             location is not None, purpose is not None, found.distance)
+    return dataclasses.replace(a, location=location, purpose=purpose,
+                               confidence=round(min(0.99, confidence + found.bonus), 2))
 
 
 # --- merging ----------------------------------------------------------------
@@ -1147,7 +1283,7 @@ def _sentence_announcements(sent: _Sentence, money: list[Money], ctx: _Context) 
 def _names(investor: str | None) -> set[str]:
     if not investor:
         return set()
-    return {p.strip() for p in re.split(r"\s*(?:,|\band\b|\bet\b)\s*", investor) if p.strip()}
+    return {p.strip() for p in _NAME_LIST_SPLIT.split(investor) if p.strip()}
 
 
 def _shares_investor(a: str | None, b: str | None) -> bool:
@@ -1163,19 +1299,23 @@ def _same_investor(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b or a in b or b in a
 
 
-def _fill(kept: Announcement, other: Announcement, bonus: float = 0.0) -> Announcement:
-    """kept, with the fields it lacks taken from other."""
+def _combine(kept: _Found, other: _Found, bonus: float = 0.0) -> _Found:
+    """kept, with the fields it lacks taken from other, which tells the same investment."""
+    a, b = kept.announcement, other.announcement
     return dataclasses.replace(
         kept,
-        investor=kept.investor or other.investor,
-        recipient=kept.recipient or other.recipient,
-        location=kept.location or other.location,
-        purpose=kept.purpose or other.purpose,
-        confidence=round(min(0.99, max(kept.confidence, other.confidence) + bonus), 2),
+        announcement=dataclasses.replace(a, investor=a.investor or b.investor, recipient=a.recipient or b.recipient),
+        reference=kept.reference and other.reference,
+        sources=kept.sources + other.sources,
+        strength=max(kept.strength, other.strength),
+        distance=min(kept.distance, other.distance),
+        bonus=max(kept.bonus, other.bonus) + bonus,
     )
 
 
 def _merge_repeats(found: list[_Found]) -> list[_Found]:
+    """One item per investment told several times (the same amount, or a vague
+    amount and a figure for the same investor)."""
     merged: list[_Found] = []
     for item in found:
         new = item.announcement
@@ -1184,42 +1324,52 @@ def _merge_repeats(found: list[_Found]) -> list[_Found]:
             same_amount = new.amount is not None and new.amount == a.amount and new.currency == a.currency
             vague_same = (new.amount is None or a.amount is None) and _shares_investor(new.investor, a.investor)
             if (same_amount and _same_investor(a.investor, new.investor)) or vague_same:
-                if a.amount is None and new.amount is not None:
-                    merged[i] = dataclasses.replace(item, announcement=_fill(new, a), reference=False)
-                else:
-                    merged[i] = dataclasses.replace(old, announcement=_fill(a, new), reference=old.reference and item.reference)
+                # The figure wins over "plusieurs milliards".
+                merged[i] = _combine(item, old) if a.amount is None and new.amount is not None else _combine(old, item)
                 break
         else:
             merged.append(item)
     return merged
 
 
-def _drop_breakdowns(found: list[_Found]) -> list[_Found]:
+_ADDITIONAL = re.compile(
+    r"(?<![\w-])(?:also|additionally|in\s+addition|another|further|separately|as\s+well|aussi|également"
+    r"|en\s+outre|par\s+ailleurs|supplémentaires?|additionnels?|additional)\b"
+)
+
+
+def _drop_breakdowns(found: list[_Found], title: str) -> list[_Found]:
     """Drop the parts of an investment told after its whole.
 
     "Google will invest up to $2bn in X. It invested $500m upfront and will add
     $1.5bn": a later sentence giving the same investor a smaller amount, in the
-    same place, details the earlier commitment.
+    same place, details the earlier commitment, unless it says it adds to it
+    ("will also spend", "en outre").
     """
     kept: list[_Found] = []
     for item in found:
         new = item.announcement
-        whole = any(
-            old.position < item.position
+        if any(_ADDITIONAL.search(_lower(source)) for source in item.sources):
+            kept.append(item)
+            continue
+        part_of = [
+            old for old in kept
+            if old.position < item.position
             and old.announcement.amount is not None and new.amount is not None
             and new.amount < old.announcement.amount
             and new.currency == old.announcement.currency
             and new.investor is not None and new.investor == old.announcement.investor
-            and new.location in (None, old.announcement.location)
-            for old in kept
-        )
-        if not whole:
-            kept.append(item)
+        ]
+        if part_of:
+            place = _finish(item, "").location
+            if any(place in (None, _finish(old, "").location) for old in part_of):
+                continue
+        kept.append(item)
     return kept
 
 
-def _merge(title: list[_Found], body: list[_Found]) -> list[Announcement]:
-    body = _drop_breakdowns(_merge_repeats(body))
+def _merge(title_found: list[_Found], body: list[_Found], title: str) -> list[Announcement]:
+    body = _drop_breakdowns(_merge_repeats(body), title)
     if any(not f.reference for f in body):
         body = [f for f in body if not f.reference]
     # A joint or summed commitment of investors who each announced their own share.
@@ -1229,22 +1379,21 @@ def _merge(title: list[_Found], body: list[_Found]) -> list[Announcement]:
         if not (len(_names(f.announcement.investor)) > 1 and (_names(f.announcement.investor) & singles or f.aggregate))
         and not (f.aggregate and f.announcement.investor is None and len(body) > 1)
     ]
-    result = [f.announcement for f in body]
-    body_investors = set().union(*(_names(a.investor) for a in result)) if result else set()
-    for item in _merge_repeats(title):
+    body_investors = " and ".join(set().union(*(_names(f.announcement.investor) for f in body))) if body else ""
+    for item in _merge_repeats(title_found):
         t = item.announcement
         matches = [
-            i for i, a in enumerate(result)
-            if _shares_investor(t.investor, a.investor)
-            or (t.amount is not None and t.amount == a.amount and t.currency == a.currency)
+            i for i, f in enumerate(body)
+            if _shares_investor(t.investor, f.announcement.investor)
+            or (t.amount is not None and t.amount == f.announcement.amount and t.currency == f.announcement.currency)
         ]
         if len(matches) == 1 and len(_names(t.investor)) <= 1:
-            result[matches[0]] = _fill(result[matches[0]], t, bonus=0.1)
-        elif matches or (result and (t.investor is None or _shares_investor(t.investor, " and ".join(body_investors)))):
+            body[matches[0]] = _combine(body[matches[0]], item, bonus=0.1)
+        elif matches or (body and (t.investor is None or _shares_investor(t.investor, body_investors))):
             continue  # a headline total or a vaguer telling of what the body details
         else:
-            result.insert(0, t)
-    return result
+            body.insert(0, item)
+    return [_finish(f, title) for f in body]
 
 
 # --- entry point ------------------------------------------------------------
@@ -1273,15 +1422,27 @@ def _in_sentences(sentences: list[_Sentence], money: list[Money]) -> list[list[M
 
 def _scan(text: str, is_title: bool, lang: str | None) -> list[tuple[_Sentence, list[Money]]]:
     """The sentences of text that hold an amount, with their money."""
-    low = _lower(text)
     money = find_money(text, lang)
-    if not money and not _VAGUE_AMOUNT.search(low):
+    low = _lower(text)
+    vague = [start for start, _, _ in _vague_amounts(low)]
+    if not money and not vague:
         return []  # most articles: nothing to read further
-    sentences = _split_sentences(text, low, is_title)
+    # Only the lines (paragraphs) holding an amount are split into sentences.
+    wanted = sorted([m.start for m in money] + vague)
+    sentences: list[_Sentence] = []
+    line_start = 0
+    k = 0
+    while k < len(wanted):
+        line_start = text.rfind("\n", 0, wanted[k]) + 1
+        line_end = text.find("\n", wanted[k])
+        line_end = len(text) if line_end < 0 else line_end
+        sentences += _split_sentences(text[line_start:line_end], low[line_start:line_end], is_title, line_start)
+        while k < len(wanted) and wanted[k] < line_end:
+            k += 1
     return [
         (sent, found)
         for sent, found in zip(sentences, _in_sentences(sentences, money))
-        if found or _VAGUE_AMOUNT.search(sent.low)
+        if found or any(sent.start <= v < sent.start + len(sent.text) for v in vague)
     ]
 
 
@@ -1301,7 +1462,7 @@ def find_announcements(
     body_sentences = _scan(text, False, lang)
     if not title_sentences and not body_sentences:
         return []
-    ctx = _Context(title, _title_subject(title), None, year, lang)
+    ctx = _Context(title, _title_subject(title), None, year)
 
     title_found: list[_Found] = []
     for sent, money in title_sentences:
@@ -1314,4 +1475,4 @@ def find_announcements(
             investor = f.announcement.investor
             if investor and len(_names(investor)) == 1 and not f.reference:
                 ctx = dataclasses.replace(ctx, last_investor=investor)
-    return _merge(title_found, body_found)
+    return _merge(title_found, body_found, title)

@@ -21,12 +21,12 @@ Rules worth knowing before changing anything:
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from typing import NamedTuple
 
-__all__ = ["Money", "find_money", "currency_code"]
+__all__ = ["Money", "find_money", "currency_code", "lower_keeping_offsets"]
 
 
 @dataclass(frozen=True)
@@ -135,17 +135,19 @@ _UPPER_BOUND = re.compile(
 )
 
 
-def _alternation(words, case_insensitive: bool) -> str:
+def _alternation(words) -> str:
     """A regex alternation of literal words, longest first, spaces as any whitespace."""
     parts = sorted(words, key=len, reverse=True)
-    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in parts)
-    return f"(?i:{body})" if case_insensitive else f"(?:{body})"
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in parts) + ")"
 
 
-_PREFIX_RE = _alternation(_PREFIX_CURRENCIES, case_insensitive=False)
-_SUFFIX_RE = _alternation(_SUFFIX_CURRENCIES, case_insensitive=True)
-_SCALE_RE = _alternation(_SCALES, case_insensitive=True)
-_WORD_RE = _alternation(list(_NUMBER_WORDS) + list(_HALF), case_insensitive=True)
+# Prefix currencies are matched in the text as written ("Rs", "EUR"); what follows
+# the number is matched in lower-cased text, because IGNORECASE makes Python's re
+# several times slower on alternations this long.
+_PREFIX_RE = _alternation(_PREFIX_CURRENCIES)
+_SUFFIX_RE = _alternation(_SUFFIX_CURRENCIES)
+_SCALE_RE = _alternation(_SCALES)
+_WORD_RE = _alternation(list(_NUMBER_WORDS) + list(_HALF))
 # Digits: thousands groups (space, no-break spaces, apostrophe, "," or ".") with an
 # optional decimal tail, or plain digits with an optional decimal part. It starts with
 # a bare \d so that the regex engine can skip to digits at C speed.
@@ -155,7 +157,7 @@ _GAP = r"[ \u00a0\u202f\u2009]"
 #: What may follow a number: a scale word, then a currency ("4 milliards d'euros").
 _TAIL = (
     rf"(?:(?:{_GAP}|-)?(?P<scale>{_SCALE_RE}){_NOT_LETTER})?"
-    rf"(?:(?:{_GAP}|-)*(?P<conn>(?i:de|d['’]|of){_GAP}*)?(?P<post>{_SUFFIX_RE}){_NOT_LETTER})?"
+    rf"(?:(?:{_GAP}|-)*(?P<conn>(?:de|d['’]|of){_GAP}*)?(?P<post>{_SUFFIX_RE}){_NOT_LETTER})?"
 )
 # Amounts are found from their first digit, and the currency written before the
 # number is then looked for just before it: this keeps long articles cheap.
@@ -164,14 +166,10 @@ _WORD_AMOUNT = re.compile(rf"(?P<num>)(?P<word>{_WORD_RE})[\s-]+(?={_SCALE_RE}{_
 #: Number words are rare, so they are looked for only before a scale word, in
 #: lower-cased text: "un milliard d'euros", "a billion dollars".
 _SCALE_START = re.compile(r"mil|bil|tril|crore|lakh|thousand|tausend")
-_WORD_BEFORE = re.compile(
-    r"(?<![\w])(?:"
-    + "|".join(sorted((re.escape(w) for w in list(_NUMBER_WORDS) + list(_HALF)), key=len, reverse=True))
-    + r")[\s-]+$"
-)
+_WORD_BEFORE = re.compile(rf"(?<![\w]){_WORD_RE}[\s-]+$")
 _PREFIX_BEFORE = re.compile(rf"(?P<pre>{_PREFIX_RE}){_GAP}?$")
-_RANGE_GAP = re.compile(r"\s*(?P<join>(?i:and|et|und|to|à|a|bis|y)\b|[-–—])\s*")
-_RANGE_KEYWORD_BEFORE = re.compile(r"(?i:between|entre|zwischen|from|de|d['’]|von)\s+$")
+_RANGE_GAP = re.compile(r"\s*(?P<join>(?:and|et|und|to|à|a|bis|y)\b|[-–—])\s*")
+_RANGE_KEYWORD_BEFORE = re.compile(r"(?:between|entre|zwischen|from|de|d['’]|von)\s+$")
 _BETWEEN = {"between", "entre", "zwischen"}
 _AND = {"and", "et", "und", "y"}
 
@@ -179,9 +177,9 @@ _AND = {"and", "et", "und", "y"}
 # --- parsing ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Token:
-    """A number with what surrounds it, before currency and scale are settled."""
+class _Token(NamedTuple):
+    """A number with what surrounds it, before currency and scale are settled
+    (a named tuple: thousands are made per article, and tuples are cheap)."""
 
     #: From the currency before the number, when there is one.
     start: int
@@ -203,9 +201,28 @@ def currency_code(word: str) -> str | None:
     return _SUFFIX_CURRENCIES.get(" ".join(word.lower().split()))
 
 
+#: The last characters of the prefix currencies: no other character before a number
+#: (after one optional space) can end one, so most numbers skip the prefix search.
+_PREFIX_LAST = frozenset(p[-1] for p in _PREFIX_CURRENCIES)
+
+
+def lower_keeping_offsets(text: str) -> str:
+    """text lower-cased, each character to one ("İ" would otherwise become two)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
 def _token(text: str, m: re.Match) -> _Token | None:
-    """The token of a number match, or None when the number is part of a word ("A4", "COVID19")."""
-    before = _PREFIX_BEFORE.search(text, max(0, m.start() - 8), m.start())
+    """The token of a number match (m is on the lower-cased text), or None when the
+    number is part of a word ("A4", "COVID19")."""
+    i = m.start() - 1
+    if i > 0 and text[i] in " \u00a0\u202f\u2009":
+        i -= 1
+    before = None
+    if i >= 0 and text[i] in _PREFIX_LAST:
+        before = _PREFIX_BEFORE.search(text, max(0, m.start() - 8), m.start())
     pre = before.group("pre") if before else None
     start = before.start() if before else m.start()
     if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.,"):
@@ -237,18 +254,19 @@ def _token(text: str, m: re.Match) -> _Token | None:
     )
 
 
-def _tokens(text: str) -> list[_Token]:
-    tokens = [t for m in _DIGITS_AMOUNT.finditer(text) if (t := _token(text, m))]
-    lower = text.lower()
-    if len(lower) == len(text):  # offsets agree (a few letters lengthen when lower-cased)
-        for scale in _SCALE_START.finditer(lower):
-            w = _WORD_BEFORE.search(lower, max(0, scale.start() - 12), scale.start())
-            if not w:
-                continue
-            m = _WORD_AMOUNT.match(text, w.start())
-            if m and m.group("scale") and (t := _token(text, m)):
-                if not any(o.start < t.end and t.start < o.end for o in tokens):
-                    tokens.append(t)
+def _tokens(text: str, low: str) -> list[_Token]:
+    tokens = [t for m in _DIGITS_AMOUNT.finditer(low) if (t := _token(text, m))]
+    words = False
+    for scale in _SCALE_START.finditer(low):
+        w = _WORD_BEFORE.search(low, max(0, scale.start() - 12), scale.start())
+        if not w:
+            continue
+        m = _WORD_AMOUNT.match(low, w.start())
+        if m and m.group("scale") and (t := _token(text, m)):
+            if not any(o.start < t.end and t.start < o.end for o in tokens):
+                tokens.append(t)
+                words = True
+    if words:
         tokens.sort(key=lambda t: t.start)
     return tokens
 
@@ -267,15 +285,18 @@ def _is_continental(tok: _Token, lang: str | None) -> bool:
     return False
 
 
+_NO_GROUP_SEPARATORS = str.maketrans("", "", " \u00a0\u202f\u2009'")
+
+
 def _number(raw: str, continental: bool, has_scale: bool) -> Decimal:
     """Digits as written -> Decimal, deciding which separator is the decimal mark."""
-    digits = re.sub(r"[ \u00a0\u202f\u2009']", "", raw)
+    digits = raw.translate(_NO_GROUP_SEPARATORS)
     seps = [c for c in digits if c in ".,"]
     if not seps:
         return Decimal(digits)
     if "." in digits and "," in digits:  # "1,234.5" / "1.234,5": the last one is decimal
         cut = max(digits.rfind("."), digits.rfind(","))
-        return Decimal(re.sub(r"[.,]", "", digits[:cut]) + "." + digits[cut + 1 :])
+        return Decimal(digits[:cut].replace(".", "").replace(",", "") + "." + digits[cut + 1 :])
     sep = seps[0]
     if len(seps) > 1:  # "1,000,000" / "1.000.000"
         return Decimal(digits.replace(sep, ""))
@@ -313,7 +334,7 @@ def _value(tok: _Token, continental: bool) -> Decimal | None:
 
 
 def _money(text: str, start: int, end: int, amount: Decimal, currency: str, low=None) -> Money:
-    bound = _UPPER_BOUND.search(text, max(0, start - 30), start)
+    bound = _UPPER_BOUND.search(text, max(0, start - 30), start) if start else None
     if bound:
         start = bound.start()
     return Money(amount, currency, text[start:end], start, end, bound is not None, low)
@@ -323,13 +344,13 @@ def _norm_lang(lang: str | None) -> str | None:
     return lang.strip().lower()[:2] if lang and lang.strip() else None
 
 
-def _range(text: str, lo: _Token, hi: _Token, lang: str | None) -> Money | None:
+def _range(text: str, low: str, lo: _Token, hi: _Token, lang: str | None) -> Money | None:
     """lo and hi as one range ("between €1bn and €2bn", "de 1 à 2 milliards d'euros"), or None."""
-    gap = _RANGE_GAP.fullmatch(text, lo.end, hi.start)
+    gap = _RANGE_GAP.fullmatch(low, lo.end, hi.start)
     if not gap:
         return None
     join = gap.group("join").lower()
-    keyword = _RANGE_KEYWORD_BEFORE.search(text, max(0, lo.start - 12), lo.start)
+    keyword = _RANGE_KEYWORD_BEFORE.search(low, max(0, lo.start - 12), lo.start)
     kw = keyword.group().strip().lower() if keyword else ""
     currency = hi.currency or lo.currency
     if not currency or (lo.currency and hi.currency and lo.currency != hi.currency):
@@ -343,8 +364,8 @@ def _range(text: str, lo: _Token, hi: _Token, lang: str | None) -> Money | None:
     if kw in _BETWEEN and join not in _AND | {"-", "–", "—"}:
         return None
     # The low end borrows the high end's scale and wording: "de 1 à 2 milliards d'euros".
-    lo = dataclasses.replace(lo, scale=lo.scale or hi.scale, currency=currency, conn=lo.conn or hi.conn)
-    hi = dataclasses.replace(hi, currency=currency, pre=hi.pre or lo.pre)
+    lo = lo._replace(scale=lo.scale or hi.scale, currency=currency, conn=lo.conn or hi.conn)
+    hi = hi._replace(currency=currency, pre=hi.pre or lo.pre)
     continental = _is_continental(hi, lang)
     low, high = _value(lo, continental), _value(hi, continental)
     if low is None or high is None or not low < high:
@@ -361,13 +382,14 @@ def find_money(text: str, lang: str | None = None) -> list[Money]:
     if not text:
         return []
     lang = _norm_lang(lang)
-    tokens = _tokens(text)
+    low = lower_keeping_offsets(text)
+    tokens = _tokens(text, low)
     found: list[Money] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         if i + 1 < len(tokens):
-            both = _range(text, tok, tokens[i + 1], lang)
+            both = _range(text, low, tok, tokens[i + 1], lang)
             if both:
                 found.append(both)
                 i += 2

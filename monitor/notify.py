@@ -23,6 +23,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol, TextIO
 
+from .errors import RetryLater, Undeliverable
+from . import metrics
 from .store import Store, iso, parse_iso
 from .types import Alert, Announcement, Article
 
@@ -166,14 +168,19 @@ async def deliver_due(store: Store, notifier: Notifier, limit: int = 100) -> int
         except Exception as e:  # a channel error must not stop the other rows
             attempts = row.attempts + 1
             error = f"{type(e).__name__}: {e}"
-            if attempts >= MAX_DELIVERY_ATTEMPTS:
+            if isinstance(e, Undeliverable) or attempts >= MAX_DELIVERY_ATTEMPTS:
                 log.error("alert %s to %s failed for good: %s", row.id, row.chat_id, error)
                 store.mark_failed(row.id, error)
+                metrics.current().alert("failed")
             else:
                 delay = min(3600.0, 2.0**attempts) * (0.5 + random.random())
+                if isinstance(e, RetryLater):  # the channel said how long to wait
+                    delay = max(delay, e.after)
                 log.warning("alert %s to %s failed (attempt %d), retry in %.0fs: %s", row.id, row.chat_id, attempts, delay, error)
                 store.mark_retry(row.id, error, store.clock() + timedelta(seconds=delay))
+                metrics.current().alert("retried")
             continue
         store.mark_sent(row.id, message_id)
+        metrics.current().alert("edited" if message_id is None and row.message_id else "sent")
         delivered += 1
     return delivered

@@ -13,11 +13,12 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Callable
 
-from . import dedup
+from . import dedup, metrics
 from .config import Config
-from .discover import canonical_url, discover_links
+from .discover import canonical_url, discover_links, url_identity_key
 from .errors import DiscoverError, FetchError, MonitorError
 from .extract import extract
 from .fetch import Fetcher
@@ -102,6 +103,7 @@ class Pipeline:
         started = time.monotonic()
         result = await self._poll(source)
         result = replace(result, seconds=time.monotonic() - started)
+        metrics.current().observe_job("poll", result.seconds)
         health = self.store.record_poll(source.name, result.error)
         if result.error:
             log.warning("source %r failed (%d in a row): %s", source.name, health.consecutive_failures, result.error)
@@ -151,6 +153,7 @@ class Pipeline:
             # Another source already brought this URL: no need to fetch it again.
             self.store.link_done(source.name, link.url, known.article_id)
             decision = DedupDecision("known-url", duplicate_of=known.article_id, story_id=known.story_id)
+            metrics.current().article(duplicate=True)
             return ArticleOutcome(decision, None, known.story_id)
         try:
             page = await self.fetcher.fetch(link.url)
@@ -187,24 +190,43 @@ class Pipeline:
         link_url: str | None = None,
         external_id: str | None = None,
     ) -> ArticleOutcome:
-        """Dedup, detect and store one extracted article, owing alerts if its story qualifies."""
+        """Detect, dedup and store one extracted article, owing alerts if its story qualifies.
+
+        Detection runs first: the story layers compare investment fields. A copy
+        (same URL, same or nearly the same text) reports what it announces but
+        stores no announcements: its original already did.
+        """
+        announcements = find_announcements(article.title, article.text, article.lang, article.published)
         url = canonical_url(url) if url else None
+        page_canonical = canonical_url(article.canonical_url) if article.canonical_url else None
         same_url = self.store.article_by_url(url) if url else None
-        if same_url is None and article.canonical_url:
-            page_canonical = canonical_url(article.canonical_url)
-            if page_canonical != url:
-                same_url = self.store.article_by_url(page_canonical)
-        digest = dedup.content_hash(article.title, article.text)
+        if same_url is None and page_canonical and page_canonical != url:
+            same_url = self.store.article_by_url(page_canonical)
+        url_key = url_identity_key(url) if url else None
+        for candidate_url in (url, page_canonical):
+            if same_url is None and candidate_url:
+                same_url = self.store.article_by_url_key(url_identity_key(candidate_url))
+        fingerprint = dedup.fingerprint(article, announcements)
+        digest = fingerprint.content_hash
         same_text = self.store.article_by_hash(digest) if same_url is None else None
-        decision = dedup.decide(same_url, same_text)
+        near, related = [], []
+        seen = article.published or self.store.clock()
+        window = timedelta(seconds=self.config.settings.story_window)
+        if same_url is None and same_text is None:
+            near = self.store.near_candidates(fingerprint.band_keys)
+            features = fingerprint.features
+            related = self.store.story_candidates(
+                features.index_keys(), seen, window,
+                late_keys=[key for key in features.keys if key.startswith("a:")], late_window=dedup.LATE_WINDOW,
+            )
+        decision = dedup.decide(same_url, same_text, near, related, new=fingerprint, seen=seen, window=window)
         if decision.reason == "same-url":
             if link_url and source:
                 self.store.link_done(source, link_url, decision.duplicate_of)
-            return ArticleOutcome(decision, None, decision.story_id)
-        announcements = []
-        if decision.duplicate_of is None:
-            announcements = find_announcements(article.title, article.text, article.lang, article.published)
-        audience = self.notifier.audience(article, announcements) if (self.notifier and announcements) else []
+            metrics.current().article(duplicate=True)
+            return ArticleOutcome(decision, None, decision.story_id, tuple(announcements))
+        stored_announcements = announcements if decision.duplicate_of is None else []
+        audience = self.notifier.audience(article, stored_announcements) if (self.notifier and stored_announcements) else []
         stored = self.store.save_article(
             article,
             url=url,
@@ -212,10 +234,16 @@ class Pipeline:
             content_hash=digest,
             story_id=decision.story_id,
             duplicate_of=decision.duplicate_of,
-            announcements=announcements,
+            announcements=stored_announcements,
             audience=audience,
             guid=guid,
             external_id=external_id,
             link_url=link_url,
+            fingerprint=fingerprint,
+            url_key=url_key,
+        )
+        metrics.current().article(
+            duplicate=decision.duplicate_of is not None, new_story=stored.new_story,
+            announcements=len(announcements), alerts_owed=stored.alerts_owed,
         )
         return ArticleOutcome(decision, stored.article_id, stored.story_id, tuple(announcements), stored.alerts_owed)

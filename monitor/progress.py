@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from typing import TextIO
 
 log = logging.getLogger("monitor.progress")
@@ -17,17 +18,26 @@ class StatusLine:
     since carriage returns would only clutter a log.
     """
 
-    def __init__(self, total: int, label: str, stream: TextIO | None = None):
+    #: Seconds between two redraws or log lines: a 100,000-line job must not print 100,000 times.
+    every = 0.2
+
+    def __init__(self, total: int | None, label: str, stream: TextIO | None = None):
         self.total = total
         self.label = label
         self.done = 0
         self.stream = stream or sys.stderr
         self.live = hasattr(self.stream, "isatty") and self.stream.isatty()
         self._width = 0
+        self._shown_at = float("-inf")
 
-    def step(self, message: str) -> None:
+    def step(self, message: str = "") -> None:
         self.done += 1
-        line = f"{self.label} [{self.done}/{self.total}] {message}"
+        now = time.monotonic()
+        if self.done != self.total and now - self._shown_at < self.every:
+            return
+        self._shown_at = now
+        counter = f"{self.done}/{self.total}" if self.total is not None else str(self.done)
+        line = f"{self.label} [{counter}] {message}".rstrip()
         if self.live:
             padded = line[:120].ljust(self._width)
             self._width = len(line[:120])

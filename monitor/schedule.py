@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from . import metrics
 from .notify import Notifier, deliver_due
 from .pipeline import Pipeline, PollResult
 from .store import Store
@@ -28,6 +29,29 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
 #: Seconds between two passes over the outbox.
 DELIVERY_INTERVAL = 5.0
+#: Failed polls in a row after which the admins hear about a source (and again when it recovers).
+NOTICE_AFTER_FAILURES = 3
+#: Seconds between two checks for due daily digests.
+DIGEST_INTERVAL = 60.0
+
+
+def source_notice(health, notified: bool, threshold: int = NOTICE_AFTER_FAILURES) -> tuple[str | None, bool]:
+    """What to tell the admins after a poll, and whether a recovery notice is then owed.
+
+    A notice when a source reaches `threshold` failures in a row (with its last
+    error), one when it works again after that; nothing in between.
+    """
+    if health is None:
+        return None, notified
+    if health.consecutive_failures >= threshold and not notified:
+        return (
+            f"⚠️ Source {health.name} failed {health.consecutive_failures} polls in a row. "
+            f"Last error: {health.last_error or 'unknown'}",
+            True,
+        )
+    if health.consecutive_failures == 0 and notified:
+        return f"✅ Source {health.name} works again.", False
+    return None, notified
 
 
 def backoff_delay(interval: float, consecutive_failures: int) -> timedelta:
@@ -53,7 +77,8 @@ class Courier:
 
     async def deliver(self) -> int:
         async with self._lock:
-            count = await deliver_due(self.store, self.notifier)
+            with metrics.current().time_job("deliver"):
+                count = await deliver_due(self.store, self.notifier)
         self.delivered += count
         return count
 
@@ -100,6 +125,16 @@ class Crawler:
             max_instances=1,
             coalesce=True,
         )
+        if hasattr(self.courier.notifier, "deliver_digests"):
+            self.scheduler.add_job(
+                self._digest_job,
+                IntervalTrigger(seconds=DIGEST_INTERVAL),
+                id="digests",
+                name="daily digests",
+                next_run_time=now + timedelta(seconds=DIGEST_INTERVAL),
+                max_instances=1,
+                coalesce=True,
+            )
         self.scheduler.start()
         log.info("scheduler started: %d sources", len(self.sources))
 
@@ -138,6 +173,7 @@ class Crawler:
             )
             if result.error:
                 self._back_off(source)
+            await self._watch(source)
             if result.alerts_owed:
                 await self.courier.deliver()
         except asyncio.CancelledError:
@@ -156,6 +192,27 @@ class Crawler:
         if job is not None:
             job.modify(next_run_time=self.clock() + delay)
             log.info("source %s backs off: next poll in %s", source.name, delay)
+
+    async def _watch(self, source: Source) -> None:
+        """Tell the admins when a source starts failing for good, and when it recovers."""
+        notify = getattr(self.courier.notifier, "notify_admins", None)
+        if notify is None:
+            return
+        store = self.pipeline.store
+        notice, notified = source_notice(store.source_health(source.name), store.source_notified(source.name))
+        if notice is None:
+            return
+        store.set_source_notified(source.name, notified)
+        try:
+            await notify(notice)
+        except Exception:
+            log.exception("admin notice about %s failed", source.name)
+
+    async def _digest_job(self) -> None:
+        try:
+            await self.courier.notifier.deliver_digests()
+        except Exception:
+            log.exception("digest pass crashed")
 
     async def _deliver_job(self) -> None:
         try:

@@ -4,6 +4,14 @@ Wires config, store, fetcher, notifier, pipeline and scheduler into one
 asyncio process, serves /healthz over a tiny HTTP server, and on SIGTERM or
 SIGINT stops within SHUTDOWN_BUDGET seconds: polls in flight are cancelled,
 a delivery pass in flight is allowed to finish, everything is closed.
+
+The HTTP endpoints, all GET:
+
+    /healthz  readiness, JSON, 200 or 503: database writable, scheduler running,
+              a successful poll younger than `stale_after`, notifier working
+              (also /readyz)
+    /livez    liveness, JSON, always 200 while the process answers
+    /metrics  Prometheus text format (monitor/metrics.py)
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from . import metrics
 from .config import Config
 from .errors import StoreError
 from .fetch import Fetcher
@@ -36,7 +45,11 @@ class HealthReport:
     checks: dict
 
     def json(self) -> str:
-        return json.dumps({"status": "ok" if self.ok else "unhealthy", "checks": self.checks}, default=str)
+        # "live" is always true here: a process that can answer is alive.
+        return json.dumps(
+            {"status": "ok" if self.ok else "unhealthy", "live": True, "ready": self.ok, "checks": self.checks},
+            default=str,
+        )
 
 
 class Service:
@@ -74,10 +87,34 @@ class Service:
             checks["crawl"] = "ok" if age <= self.stale_after else f"no successful poll for {age:.0f}s"
         else:
             checks["crawl"] = "ok" if uptime <= self.stale_after else "no successful poll yet"
-        checks["notifier"] = type(self.notifier).__name__
+        checks["notifier"] = notifier_state(self.notifier)
+        checks["notifier_kind"] = type(self.notifier).__name__
         checks["outbox_pending"] = self.store.counts()["outbox_pending"]
-        ok = all(checks[key] == "ok" for key in ("database", "scheduler", "crawl"))
+        checks["uptime_seconds"] = round(uptime, 1)
+        ok = all(checks[key] == "ok" for key in ("database", "scheduler", "crawl", "notifier"))
         return HealthReport(ok, checks)
+
+    def liveness(self) -> str:
+        return json.dumps({"status": "ok", "live": True, "uptime_seconds": round(time.monotonic() - self.started_at, 1)})
+
+    def metrics_text(self) -> bytes:
+        """The /metrics page: the process's counters plus the gauges read from the store now."""
+        current = metrics.current()
+        current.observe_store(self.store)
+        return current.exposition()
+
+    def answer(self, path: str) -> tuple[int, str, bytes]:
+        """Status, content type and body of a GET of `path` (the HTTP server's whole logic)."""
+        path = path.split("?")[0]
+        if path in ("/healthz", "/readyz"):
+            report = self.health()
+            return (200 if report.ok else 503), "application/json", report.json().encode()
+        if path == "/livez":
+            return 200, "application/json", self.liveness().encode()
+        if path == "/metrics":
+            return 200, metrics.CONTENT_TYPE, self.metrics_text()
+        body = json.dumps({"error": "not found", "endpoints": ["/healthz", "/readyz", "/livez", "/metrics"]})
+        return 404, "application/json", body.encode()
 
     async def _handle_http(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -87,15 +124,15 @@ class Service:
             while (await asyncio.wait_for(reader.readline(), timeout=5)) not in (b"\r\n", b"\n", b""):
                 pass
             path = parts[1] if len(parts) >= 2 else ""
-            if path.split("?")[0] == "/healthz":
-                report = self.health()
-                status, body = (200 if report.ok else 503), report.json()
-            else:
-                status, body = 404, json.dumps({"error": "not found", "endpoints": ["/healthz"]})
+            try:
+                status, content_type, payload = self.answer(path)
+            except Exception as e:  # a broken check must still answer, and say what broke
+                log.exception("answering %s failed", path)
+                status, content_type = 503, "application/json"
+                payload = json.dumps({"status": "unhealthy", "live": True, "ready": False, "error": repr(e)}).encode()
             reason = {200: "OK", 404: "Not Found", 503: "Service Unavailable"}[status]
-            payload = body.encode()
             writer.write(
-                f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+                f"HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\n"
                 f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode() + payload
             )
             await writer.drain()
@@ -140,3 +177,18 @@ class Service:
             await self.stopping.wait()
         finally:
             await self.stop()
+
+
+def notifier_state(notifier: Notifier) -> str:
+    """"ok", or why the notifier cannot deliver, from its optional ``health()`` method.
+
+    A notifier that can lose its channel (Telegram: a revoked token, an
+    unreachable Bot API) says so there; one without the method is ok.
+    """
+    check = getattr(notifier, "health", None)
+    if check is None:
+        return "ok"
+    try:
+        return str(check())
+    except Exception as e:
+        return f"{type(e).__name__}: {e}"

@@ -14,15 +14,17 @@ only duplicate window is between delivery and that mark.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
 import sqlite_utils
 
+from .dedup import Candidate, Fingerprint, StoryFeatures, pack_signature, unpack_signature
 from .errors import StoreError
 from .types import AlertSource, Announcement, Article, Link, Source, Validators
 
@@ -134,8 +136,65 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (state, next_attempt);
 """
 
+#: Telegram (issue 6): chat details and per-chat state on subscriptions, admin
+#: notices on sources, and full-text search over articles (kept in sync by triggers).
+#: outbox.state gains 'held' (waits for the chat's daily digest), 'digested' (went
+#: out in one) and 'cancelled' (the chat unsubscribed or blocked the bot first).
+SCHEMA_V2_TELEGRAM = """
+ALTER TABLE subscriptions ADD COLUMN chat_type TEXT;           -- private | group | supergroup | channel
+ALTER TABLE subscriptions ADD COLUMN title TEXT;               -- chat title or user name, for /stats
+ALTER TABLE subscriptions ADD COLUMN lang TEXT;                -- language of the alerts: en | fr
+ALTER TABLE subscriptions ADD COLUMN mute_until TEXT;          -- ISO 8601 UTC: no alerts owed before then
+ALTER TABLE subscriptions ADD COLUMN digest_time TEXT;         -- HH:MM UTC of the daily digest, NULL: one message per story
+ALTER TABLE subscriptions ADD COLUMN last_digest TEXT;         -- when the last digest was due
+ALTER TABLE subscriptions ADD COLUMN inactive_reason TEXT;     -- why active = 0: unsubscribed, blocked (403)
+ALTER TABLE subscriptions ADD COLUMN updated TEXT;
+ALTER TABLE sources ADD COLUMN admin_notified INTEGER NOT NULL DEFAULT 0;  -- admins told it fails: a recovery notice is owed
+CREATE INDEX outbox_chat_state ON outbox (chat_id, state);
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');       -- backfill the articles stored before
+"""
+
+#: Dedup (issue 5): the fingerprints that find a new article's copies and story
+#: through indexes, without reading every stored article.
+SCHEMA_V3_DEDUP = """
+ALTER TABLE articles ADD COLUMN url_key TEXT;      -- discover.url_identity_key: www./m./AMP variants meet (layer 1)
+CREATE INDEX articles_url_key ON articles (url_key);
+CREATE INDEX articles_published ON articles (published);
+CREATE TABLE article_bands (
+    band_key INTEGER NOT NULL,       -- one LSH band of the MinHash signature (dedup.band_keys; band number mixed in)
+    article_id INTEGER NOT NULL REFERENCES articles (id),
+    PRIMARY KEY (band_key, article_id)
+) WITHOUT ROWID;
+CREATE TABLE article_features (
+    article_id INTEGER PRIMARY KEY REFERENCES articles (id),
+    seen TEXT NOT NULL,              -- ISO 8601 UTC: published, else first seen; places it in the story window
+    signature BLOB,                  -- MinHash signature (dedup.pack_signature); NULL when the text is too short
+    shingles INTEGER NOT NULL,       -- distinct 4-word shingles, to estimate containment
+    features TEXT NOT NULL           -- dedup.StoryFeatures as JSON (names, amounts, numbers, investment fields)
+);
+CREATE TABLE article_keys (
+    key TEXT NOT NULL,               -- a name, amount or number of the story fingerprint: "e:microsoft", "m:EUR:4e+09"
+    seen TEXT NOT NULL,              -- = article_features.seen: the window is a range scan inside one key
+    article_id INTEGER NOT NULL REFERENCES articles (id),
+    PRIMARY KEY (key, seen, article_id)
+) WITHOUT ROWID;
+"""
+
 #: Forward migrations, in order: MIGRATIONS[n] takes the schema from version n to n+1.
-MIGRATIONS: list[str] = [SCHEMA_V1]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2_TELEGRAM, SCHEMA_V3_DEDUP]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -184,6 +243,24 @@ class OutboxRow:
     attempts: int
     message_id: str | None
     edit_pending: bool
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One chat's subscription, as the Telegram notifier and the bot read it."""
+
+    chat_id: str
+    #: JSON of monitor.filters.Filters.
+    filters: str
+    active: bool
+    chat_type: str | None
+    title: str | None
+    lang: str | None
+    mute_until: datetime | None
+    #: "HH:MM" (UTC) of the daily digest, or None for one message per story.
+    digest_time: str | None
+    last_digest: datetime | None
+    inactive_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -399,8 +476,13 @@ class Store:
         guid: str | None = None,
         external_id: str | None = None,
         link_url: str | None = None,
+        fingerprint: Fingerprint | None = None,
+        url_key: str | None = None,
     ) -> StoredArticle:
         """Save an article with its story and announcements, and owe its alerts, in one transaction.
+
+        With a dedup `fingerprint`, its LSH bands and story keys are indexed in the
+        same transaction, so the next article can find this one.
 
         story_id None starts a new story. When the story becomes an investment
         story for the first time, one outbox row per chat in `audience` is
@@ -425,6 +507,8 @@ class Store:
                     article.author, article.description, article.image,
                 ),
             ).lastrowid
+            if fingerprint is not None or url_key is not None:
+                self._save_fingerprint(article_id, article, fingerprint, url_key)
             for found in announcements:
                 self.db.execute(
                     """INSERT INTO announcements (article_id, story_id, investor, amount, currency, amount_text,
@@ -443,18 +527,120 @@ class Store:
                     "UPDATE stories SET is_investment = 1, qualified_at = ? WHERE id = ?", (now, story_id)
                 )
                 for chat_id in audience:
+                    # A chat on a daily digest gets its row 'held' until the digest goes out.
                     alerts_owed += self.db.execute(
-                        """INSERT INTO outbox (chat_id, story_id, created) VALUES (?, ?, ?)
+                        """INSERT INTO outbox (chat_id, story_id, created, state) VALUES (?, ?, ?,
+                        CASE WHEN EXISTS (SELECT 1 FROM subscriptions WHERE chat_id = ? AND digest_time IS NOT NULL)
+                        THEN 'held' ELSE 'pending' END)
                         ON CONFLICT (chat_id, story_id) DO NOTHING""",
-                        (chat_id, story_id, now),
+                        (chat_id, story_id, now, chat_id),
                     ).rowcount
-            elif qualified and duplicate_of is None:
+            elif qualified and (duplicate_of is None or self._first_from_source(story_id, article_id, source)):
+                # A copy from another site is another source reporting the story: name it too.
                 alerts_owed = self.db.execute(
                     "UPDATE outbox SET edit_pending = 1 WHERE story_id = ? AND state = 'sent'", [story_id]
                 ).rowcount
             if link_url and source:
                 self.link_done(source, link_url, article_id)
         return StoredArticle(article_id, story_id, new_story, alerts_owed)
+
+    # --- dedup fingerprints (issue 5) ---------------------------------------------
+
+    def _save_fingerprint(self, article_id: int, article: Article, fingerprint: Fingerprint | None,
+                          url_key: str | None) -> None:
+        if url_key is not None:
+            self.db.execute("UPDATE articles SET url_key = ? WHERE id = ?", (url_key, article_id))
+        if fingerprint is None:
+            return
+        seen = iso(article.published or self.clock())
+        self.db.execute(
+            "INSERT INTO article_features (article_id, seen, signature, shingles, features) VALUES (?, ?, ?, ?, ?)",
+            (
+                article_id, seen, pack_signature(fingerprint.signature) or None, fingerprint.shingles,
+                json.dumps(fingerprint.features.to_json(), ensure_ascii=False, separators=(",", ":")),
+            ),
+        )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO article_bands (band_key, article_id) VALUES (?, ?)",
+            [(key, article_id) for key in fingerprint.band_keys],
+        )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO article_keys (key, seen, article_id) VALUES (?, ?, ?)",
+            [(key, seen, article_id) for key in fingerprint.features.index_keys()],
+        )
+
+    def article_by_url_key(self, url_key: str) -> StoredMatch | None:
+        """The first stored article under a variant of this page's URL (www./m./AMP)."""
+        return self._match("url_key = ?", url_key)
+
+    def near_candidates(self, band_keys: Iterable[int], limit: int = 20) -> list[Candidate]:
+        """Stored articles sharing at least one LSH band with these keys, most bands first (index only)."""
+        keys = list(band_keys)
+        if not keys:
+            return []
+        rows = self.db.execute(
+            f"""SELECT article_id, count(*) AS shared FROM article_bands
+            WHERE band_key IN ({",".join("?" * len(keys))}) GROUP BY article_id ORDER BY shared DESC, article_id
+            LIMIT ?""",
+            [*keys, limit],
+        ).fetchall()
+        return self._candidates([row[0] for row in rows])
+
+    def story_candidates(
+        self,
+        keys: Iterable[str],
+        seen: datetime,
+        window: timedelta,
+        late_keys: Iterable[str] = (),
+        late_window: timedelta | None = None,
+        limit: int = 40,
+    ) -> list[Candidate]:
+        """Stored articles within `window` of `seen` sharing story keys, most keys first.
+
+        Each key is a range scan of the (key, seen) index, so the cost follows the
+        articles in the window that share a key, not the size of the database.
+        `late_keys` (investment keys) are looked up over the wider `late_window`.
+        """
+        counts: dict[int, int] = {}
+        for wanted, span in ((list(keys), window), (list(late_keys), late_window)):
+            if not wanted or span is None:
+                continue
+            low, high = iso(seen - span), iso(seen + span)
+            for article_id, shared in self.db.execute(
+                f"""SELECT article_id, count(*) FROM article_keys
+                WHERE key IN ({",".join("?" * len(wanted))}) AND seen BETWEEN ? AND ? GROUP BY article_id""",
+                [*wanted, low, high],
+            ):
+                counts[article_id] = counts.get(article_id, 0) + shared
+        best = sorted(counts, key=lambda article_id: (-counts[article_id], article_id))[:limit]
+        return self._candidates(best)
+
+    def _candidates(self, article_ids: list[int]) -> list[Candidate]:
+        if not article_ids:
+            return []
+        rows = self.db.execute(
+            f"""SELECT f.article_id, a.story_id, f.seen, f.signature, f.shingles, f.features
+            FROM article_features AS f JOIN articles AS a ON a.id = f.article_id
+            WHERE f.article_id IN ({",".join("?" * len(article_ids))})""",
+            article_ids,
+        ).fetchall()
+        by_id = {
+            row[0]: Candidate(
+                article_id=row[0], story_id=row[1], seen=parse_iso(row[2]),
+                signature=unpack_signature(row[3]), shingles=row[4],
+                features=StoryFeatures.from_json(json.loads(row[5])),
+            )
+            for row in rows
+        }
+        return [by_id[article_id] for article_id in article_ids if article_id in by_id]
+
+    def _first_from_source(self, story_id: int, article_id: int, source: str | None) -> bool:
+        """Is this the story's first article from this source (a copy from a new site)?"""
+        if source is None:
+            return False
+        return not self.db.execute(
+            "SELECT 1 FROM articles WHERE story_id = ? AND id < ? AND source = ? LIMIT 1", (story_id, article_id, source)
+        ).fetchone()
 
     def announcements_for_story(self, story_id: int) -> list[Announcement]:
         return [
@@ -463,11 +649,18 @@ class Store:
         ]
 
     def story_sources(self, story_id: int) -> list[AlertSource]:
-        """The story's articles that are not copies of another, first seen first."""
+        """The story's articles that are not copies of another, first seen first.
+
+        A copy published by another source counts as that source reporting the
+        story, so it is listed too (once per source).
+        """
         return [
             AlertSource(title=row["title"], url=row["url"] or "", source=row["source"] or "", lang=row["lang"])
             for row in self.db.query(
-                "SELECT title, url, source, lang FROM articles WHERE story_id = ? AND duplicate_of IS NULL ORDER BY id",
+                """SELECT title, url, source, lang FROM articles AS a WHERE story_id = ? AND (duplicate_of IS NULL
+                OR (source IS NOT NULL AND NOT EXISTS (SELECT 1 FROM articles AS b
+                    WHERE b.story_id = a.story_id AND b.id < a.id AND b.source = a.source)))
+                ORDER BY id""",
                 [story_id],
             )
         ]
@@ -521,11 +714,165 @@ class Store:
     def outbox_rows(self) -> Iterator[dict]:
         return self.db.query("SELECT * FROM outbox ORDER BY id")
 
+    # --- subscriptions (Telegram) -------------------------------------------------
+
+    def subscribe(self, chat_id: str, *, chat_type: str | None, title: str | None, lang: str | None,
+                  filters_json: str | None = None) -> bool:
+        """Start (or restart) a chat's subscription; filters_json None keeps the current filters.
+
+        Returns True when the chat was not subscribed before.
+        """
+        now = iso(self.clock())
+        with self.db.atomic():
+            row = self.db.execute("SELECT active FROM subscriptions WHERE chat_id = ?", [chat_id]).fetchone()
+            self.db.execute(
+                """INSERT INTO subscriptions (chat_id, filters, active, created, chat_type, title, lang, updated)
+                VALUES (?, coalesce(?, '{}'), 1, ?, ?, ?, ?, ?)
+                ON CONFLICT (chat_id) DO UPDATE SET active = 1, inactive_reason = NULL,
+                filters = coalesce(?, filters), chat_type = coalesce(excluded.chat_type, chat_type),
+                title = coalesce(excluded.title, title), lang = coalesce(lang, excluded.lang), updated = excluded.updated""",
+                (chat_id, filters_json, now, chat_type, title, lang, now, filters_json),
+            )
+        return not (row and row[0])
+
+    def subscription(self, chat_id: str) -> Subscription | None:
+        rows = list(self.db.query("SELECT * FROM subscriptions WHERE chat_id = ?", [chat_id]))
+        return _subscription(rows[0]) if rows else None
+
+    def subscriptions(self, active_only: bool = True) -> list[Subscription]:
+        where = "WHERE active = 1" if active_only else ""
+        return [_subscription(row) for row in self.db.query(f"SELECT * FROM subscriptions {where} ORDER BY created")]
+
+    def update_subscription(self, chat_id: str, **values) -> None:
+        """Set some of: filters (JSON text), mute_until (datetime|None), digest_time ("HH:MM"|None),
+        last_digest (datetime|None), lang."""
+        allowed = {"filters", "mute_until", "digest_time", "last_digest", "lang"}
+        assert set(values) <= allowed, set(values) - allowed
+        columns = [f"{name} = ?" for name in values] + ["updated = ?"]
+        params = [iso(v) if isinstance(v, datetime) else v for v in values.values()]
+        self.db.execute(
+            f"UPDATE subscriptions SET {', '.join(columns)} WHERE chat_id = ?",
+            [*params, iso(self.clock()), chat_id],
+        )
+
+    def deactivate_subscription(self, chat_id: str, reason: str) -> int:
+        """Stop a chat's alerts (unsubscribed, or the bot was blocked); returns the alerts cancelled."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE subscriptions SET active = 0, inactive_reason = ?, updated = ? WHERE chat_id = ?",
+                (reason[:200], iso(self.clock()), chat_id),
+            )
+            return self.db.execute(
+                """UPDATE outbox SET state = 'cancelled', last_error = ? WHERE chat_id = ?
+                AND state IN ('pending', 'held')""",
+                (reason[:200], chat_id),
+            ).rowcount
+
+    def migrate_chat(self, old_id: str, new_id: str) -> None:
+        """A group became a supergroup: move its subscription and its alerts to the new id."""
+        with self.db.atomic():
+            if self.db.execute("SELECT 1 FROM subscriptions WHERE chat_id = ?", [new_id]).fetchone():
+                self.db.execute("DELETE FROM subscriptions WHERE chat_id = ?", [old_id])
+            else:
+                self.db.execute("UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+            # Alerts the new id already has win; the old id's twins go.
+            self.db.execute(
+                """DELETE FROM outbox WHERE chat_id = ? AND story_id IN
+                (SELECT story_id FROM outbox WHERE chat_id = ?)""",
+                (old_id, new_id),
+            )
+            self.db.execute("UPDATE outbox SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+
+    def held_alerts(self, chat_id: str) -> list[OutboxRow]:
+        """The alerts waiting for a chat's digest, oldest first."""
+        return [
+            OutboxRow(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+            for row in self.db.execute(
+                """SELECT id, chat_id, story_id, attempts, message_id, edit_pending FROM outbox
+                WHERE chat_id = ? AND state = 'held' ORDER BY id""",
+                [chat_id],
+            )
+        ]
+
+    def mark_digested(self, outbox_ids: Iterable[int], message_id: str | None) -> None:
+        now = iso(self.clock())
+        with self.db.atomic():
+            for outbox_id in outbox_ids:
+                self.db.execute(
+                    """UPDATE outbox SET state = 'digested', sent_at = ?, message_id = ?, attempts = attempts + 1
+                    WHERE id = ? AND state = 'held'""",
+                    (now, message_id, outbox_id),
+                )
+
+    def release_held(self, chat_id: str) -> int:
+        """The chat left its digest: its held alerts go out one by one."""
+        return self.db.execute(
+            "UPDATE outbox SET state = 'pending' WHERE chat_id = ? AND state = 'held'", [chat_id]
+        ).rowcount
+
+    # --- reading stories for the bot ---------------------------------------------------
+
+    def latest_stories(self, limit: int = 5) -> list[dict]:
+        """The most recent investment stories, newest first (id, title, first_seen, qualified_at)."""
+        return list(
+            self.db.query(
+                "SELECT * FROM stories WHERE qualified_at IS NOT NULL ORDER BY qualified_at DESC, id DESC LIMIT ?",
+                [limit],
+            )
+        )
+
+    def search_articles(self, words: list[str], limit: int = 10) -> list[dict]:
+        """Articles whose title or text has every word (FTS5, accents ignored), best first.
+
+        Each word is quoted for FTS5, so nothing the user types is read as query syntax.
+        """
+        if not words:
+            return []
+        query = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+        try:
+            return list(
+                self.db.query(
+                    """SELECT a.id, a.title, a.url, a.source, a.lang, a.published, a.story_id,
+                    snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet
+                    FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid
+                    WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?""",
+                    (query, limit),
+                )
+            )
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"search failed: {e}") from e
+
+    def outbox_counts(self) -> dict[str, int]:
+        return {row[0]: row[1] for row in self.db.execute("SELECT state, count(*) FROM outbox GROUP BY state")}
+
+    def set_source_notified(self, name: str, notified: bool) -> None:
+        self.db.execute("UPDATE sources SET admin_notified = ? WHERE name = ?", (int(notified), name))
+
+    def source_notified(self, name: str) -> bool:
+        row = self.db.execute("SELECT admin_notified FROM sources WHERE name = ?", [name]).fetchone()
+        return bool(row and row[0])
+
 
 def _statements(script: str) -> list[str]:
-    """Split a schema script on semicolons that end a statement (none occur inside ours)."""
+    """Split a schema script on semicolons that end a statement.
+
+    None occur inside our statements except in a trigger's BEGIN ... END body,
+    which is kept whole.
+    """
     lines = [line.split("--", 1)[0] for line in script.splitlines()]
-    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
+    statements: list[str] = []
+    trigger: list[str] = []
+    for part in (part.strip() for part in "\n".join(lines).split(";")):
+        if trigger:
+            trigger.append(part)
+            if part.upper() == "END":
+                statements.append(";\n".join(trigger))
+                trigger = []
+        elif part.upper().startswith("CREATE TRIGGER"):
+            trigger = [part]
+        elif part:
+            statements.append(part)
+    return statements
 
 
 def _health(row: dict) -> SourceHealth:
@@ -539,6 +886,21 @@ def _health(row: dict) -> SourceHealth:
         last_success=parse_iso(row["last_success"]),
         last_error=row["last_error"],
         last_error_at=parse_iso(row["last_error_at"]),
+    )
+
+
+def _subscription(row: dict) -> Subscription:
+    return Subscription(
+        chat_id=row["chat_id"],
+        filters=row["filters"],
+        active=bool(row["active"]),
+        chat_type=row["chat_type"],
+        title=row["title"],
+        lang=row["lang"],
+        mute_until=parse_iso(row["mute_until"]),
+        digest_time=row["digest_time"],
+        last_digest=parse_iso(row["last_digest"]),
+        inactive_reason=row["inactive_reason"],
     )
 
 

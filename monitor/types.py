@@ -60,6 +60,8 @@ class Settings:
     #: Address and port of the /healthz endpoint of `monitor run` (port 0: any free port).
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    #: Seconds apart two articles may be and still join one story (dedup layers 4-5).
+    story_window: float = 259200.0
 
 
 @dataclass(frozen=True)
@@ -177,12 +179,14 @@ class Announcement:
 class DedupDecision:
     """Where a new article goes: a copy of another, a known story, or a new story."""
 
-    #: "new", "same-url", "same-text" or "same-story".
+    #: "new", "same-url", "same-text", "near-copy" or "same-story".
     reason: str
     #: The stored article this one copies (layers 1-3), or None.
     duplicate_of: int | None = None
     #: The story to join, or None to start a new one.
     story_id: int | None = None
+    #: The evidence, for logs and benchmarks ("resemblance 0.82", "same headline amount and names").
+    detail: str = ""
 
 
 @dataclass(frozen=True)

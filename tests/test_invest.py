@@ -174,6 +174,43 @@ def test_several_investors_in_one_article_are_kept_apart():
     ]
 
 
+def test_a_range_keeps_its_high_end_and_its_wording():
+    found = one("", "Le fonds Aldara s'engage à investir entre 30 et 50 milliards d'euros dans un campus IA en France.", "fr")
+    assert (found.investor, found.amount, found.location) == ("Aldara", Decimal("50000000000"), "France")
+    assert found.amount_text == "entre 30 et 50 milliards d'euros"
+
+
+def test_joint_investors_stay_together_when_they_announce_together():
+    found = one("", "Valtra et Norsk Cells construiront une usine de batteries de 2,5 milliards de dollars dans l'Indiana.",
+                "fr")
+    assert (found.investor, found.location, found.kind) == ("Valtra et Norsk Cells", "Indiana", "capex")
+
+
+def test_it_and_the_company_point_back_at_the_company_named_before():
+    text = ("Quorvia told reporters it will invest €600 million in Ireland. "
+            "The company will also spend €90 million on a research lab in Cork.")
+    found = find_announcements("", text, "en", PUBLISHED)
+    assert [(a.investor, a.amount, a.purpose) for a in found] == [
+        ("Quorvia", Decimal("600000000"), None),
+        ("Quorvia", Decimal("90000000"), "R&D"),
+    ]
+    found = one("", "Kestrel told reporters that it plans to invest $3 billion in Arizona.", "en")
+    assert found.investor == "Kestrel"
+
+
+def test_the_parts_of_an_investment_told_after_it_are_not_new_announcements():
+    text = ("Brightwell has agreed to invest up to $2 billion in the chip designer Lumen Logic. "
+            "Brightwell invested $500 million upfront and will add $1.5 billion over time.")
+    found = one("", text, "en")
+    assert (found.investor, found.recipient, found.amount, found.upper_bound) == (
+        "Brightwell", "Lumen Logic", Decimal("2000000000"), True)
+
+
+def test_a_valuation_in_a_funding_sentence_is_not_a_second_announcement():
+    found = one("", "Orbitale raised $300 million in a Series C led by Halcyon Partners, valuing it at $4 billion.")
+    assert (found.amount, found.investor, found.recipient) == (Decimal("300000000"), "Halcyon Partners", "Orbitale")
+
+
 # --- what is not an announcement ----------------------------------------------
 
 
@@ -223,6 +260,16 @@ def test_several_investors_in_one_article_are_kept_apart():
         # aggregates
         ("Collectively, the foreign groups' commitments amount to $20 billion.", "en"),
         ("Au total, les investissements étrangers annoncés atteignent 15 milliards d'euros.", "fr"),
+        # descriptions of the investor, cumulative and habitual amounts
+        ("Corvane, which manages $900 billion in assets, said it would invest more in AI.", "en"),
+        ("The fund, which manages €50 billion, invests in infrastructure.", "en"),
+        ("The startup has raised $300 million to date.", "en"),
+        ("La jeune pousse a levé 40 millions d'euros depuis sa création.", "fr"),
+        ("Le groupe investit chaque année près d'un milliard d'euros en recherche.", "fr"),
+        ("The firm, which raised $20 million in March, is hiring.", "en"),
+        # share buybacks and dividends
+        ("The company plans a $10 billion share buyback.", "en"),
+        ("Le groupe a racheté pour 1 milliard d'euros de ses propres actions.", "fr"),
         # a currency amount with no commitment at all
         ("The company was founded in 2015 and employs 3,000 people.", "en"),
         ("Le nouveau téléphone est vendu 999 euros.", "fr"),

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from monitor.money import Money, currency_code, find_money
+from monitor.money import Money, currency_code, find_money, lower_keeping_offsets
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -151,3 +151,10 @@ def test_currency_code_reads_symbols_and_words():
     assert currency_code("US$") == "USD"
     assert currency_code("Livres Sterling") == "GBP"
     assert currency_code("bananas") is None
+
+
+def test_offsets_survive_letters_that_lengthen_when_lower_cased():
+    text = "İİ €4bn"  # "İ".lower() is two characters
+    (money,) = find_money(text, "en")
+    assert text[money.start : money.end] == "€4bn"
+    assert len(lower_keeping_offsets(text)) == len(text)

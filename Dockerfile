@@ -6,8 +6,8 @@
 #
 # Behind a TLS-intercepting proxy, pass its CA certificates (PEM) to the build:
 #   docker build --build-arg EXTRA_CA_CERTS="$(cat /usr/local/share/ca-certificates/*.crt)" -t monitor .
-# They are added to the image's trust store, for pip during the build and for
-# the system tools at run time.
+# They are added to the image's trust store (pip during the build) and to the
+# certifi bundle that httpx trusts when the monitor fetches its sources.
 FROM python:3.11-slim
 
 ARG EXTRA_CA_CERTS=""
@@ -27,7 +27,8 @@ RUN if [ -n "$EXTRA_CA_CERTS" ]; then \
         printf '%s\n' "$EXTRA_CA_CERTS" > /usr/local/share/ca-certificates/extra-build-ca.crt; \
         update-ca-certificates; \
     fi; \
-    useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin monitor; \
+    groupadd --system --gid 10001 monitor; \
+    useradd --system --uid 10001 --gid monitor --home-dir /app --shell /usr/sbin/nologin monitor; \
     mkdir -p /app /data; \
     chown monitor:monitor /data; \
     python -m venv /opt/venv
@@ -40,7 +41,10 @@ COPY pyproject.toml ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt; \
     pip install --requirement /tmp/requirements.txt; \
-    rm /tmp/requirements.txt
+    rm /tmp/requirements.txt; \
+    if [ -n "$EXTRA_CA_CERTS" ]; then \
+        printf '%s\n' "$EXTRA_CA_CERTS" >> "$(python -c 'import certifi; print(certifi.where())')"; \
+    fi
 
 COPY README.md ./
 COPY monitor ./monitor

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import secrets
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -31,7 +32,7 @@ from .config import format_duration, parse_duration
 from .filters import SYNTAX_HELP, Filters, FilterError, clean_input, describe, fold, parse_filters
 from .notify import build_alert
 from .store import Store, StoreError, iso, utcnow
-from .telegram import COMMANDS, TelegramNotifier, _announcement_line, _link, chat_lang, split_message
+from .telegram import COMMANDS, TelegramNotifier, Webhook, _announcement_line, _link, chat_lang, split_message
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class BotHandlers:
         for name, handler in commands.items():
             application.add_handler(CommandHandler(name, self._guarded(handler), filters=_UPDATES))
         application.add_handler(CallbackQueryHandler(self._guarded(self.button)))
+        application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self.migrated))
         application.add_handler(MessageHandler(filters.COMMAND & _UPDATES, self._guarded(self.unknown)))
         application.add_handler(
             MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND, self._guarded(self.chatter))
@@ -293,7 +295,7 @@ class BotHandlers:
             day = (row["published"] or "")[:10]
             lines.append(f"• {_link(row['title'] or row['url'] or '?', row['url'] or '')} — {_e(site)} {_e(day)}")
             snippet = (row["snippet"] or "").replace("\n", " ")
-            marked = _e(snippet).replace("[", "<b>").replace("]", "</b>") if snippet.count("[") == snippet.count("]") else _e(snippet)
+            marked = _e(snippet).replace("\ue000", "<b>").replace("\ue001", "</b>")
             lines.append(f"  <i>{marked}</i>")
         await self._reply(update, "\n".join(lines))
 
@@ -413,6 +415,13 @@ class BotHandlers:
     async def chatter(self, update: Update, context) -> None:
         await self._reply(update, "I answer commands only. /help lists them; /subscribe starts the alerts.")
 
+    async def migrated(self, update: Update, context) -> None:
+        """A group became a supergroup: its subscription and alerts follow it to the new id."""
+        message = update.effective_message
+        if message.migrate_to_chat_id:
+            self.store.migrate_chat(str(message.chat.id), str(message.migrate_to_chat_id))
+            log.info("chat %s became %s", message.chat.id, message.migrate_to_chat_id)
+
     # --- buttons ------------------------------------------------------------------------
 
     async def button(self, update: Update, context) -> None:
@@ -457,6 +466,23 @@ def _age(now: datetime, moment: datetime | None) -> str:
         return "never"
     seconds = max(0.0, (now - moment).total_seconds())
     return f"{format_duration(round(seconds))} ago" if seconds >= 1 else "just now"
+
+
+def parse_webhook(url: str | None, listen: str | None, secret: str | None) -> Webhook | None:
+    """TELEGRAM_WEBHOOK_URL / _LISTEN (host:port) / _SECRET -> Webhook, or None for long polling."""
+    if not url:
+        return None
+    if not url.startswith("https://") and not url.startswith("http://127.0.0.1"):
+        raise ValueError(f"TELEGRAM_WEBHOOK_URL: {url!r} must be an https:// URL (Telegram only calls https)")
+    host, port = "127.0.0.1", 8443
+    if listen:
+        match = re.fullmatch(r"(?:\[?([\w.:-]*?)\]?:)?(\d{1,5})", listen.strip())
+        if match is None or not 0 < int(match.group(2)) < 65536:
+            raise ValueError(f"TELEGRAM_WEBHOOK_LISTEN: {listen!r} is not host:port (e.g. 127.0.0.1:8443)")
+        host, port = match.group(1) or host, int(match.group(2))
+    if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise ValueError("TELEGRAM_WEBHOOK_SECRET: use 1 to 256 letters, digits, _ or -")
+    return Webhook(url=url, host=host, port=port, secret=secret or secrets.token_urlsafe(32))
 
 
 def make_telegram(store: Store, token: str, api_url: str | None = None, admin_ids: tuple[int, ...] = (),

@@ -119,9 +119,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     print()
     print(article.text)
     if args.explain:
-        print("\n--- dropped blocks ---")
+        print(f"\n--- {len(dropped)} dropped blocks: reason — where — text ---")
         for item in dropped:
-            print(" ".join(f"{value}" for value in _dropped_json(item).values()))
+            print(f"{item.reason} — {item.path} — {item.text or '(no text)'}")
     return 0
 
 
@@ -328,12 +328,17 @@ def make_notifier(database: Path, store: Store | None = None, polling: bool = Tr
     """
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
     if token and store is not None:
-        from .bot import make_telegram, parse_admin_ids
+        from .bot import make_telegram, parse_admin_ids, parse_webhook
         from .telegram import install_token_filter
 
         install_token_filter(token)
         try:
             admin_ids = parse_admin_ids(os.environ.get("TELEGRAM_ADMIN_IDS"))
+            webhook = parse_webhook(
+                os.environ.get("TELEGRAM_WEBHOOK_URL", "").strip() or None,
+                os.environ.get("TELEGRAM_WEBHOOK_LISTEN"),
+                os.environ.get("TELEGRAM_WEBHOOK_SECRET"),
+            )
         except ValueError as e:
             raise ConfigError(str(e)) from None
         if not re.fullmatch(r"\d{1,20}:[\w-]{10,100}", token):
@@ -341,7 +346,7 @@ def make_notifier(database: Path, store: Store | None = None, polling: bool = Tr
         api_url = os.environ.get("TELEGRAM_API_URL", "").strip() or None
         if api_url and not api_url.startswith(("http://", "https://")):
             raise ConfigError(f"TELEGRAM_API_URL: {api_url!r} is not an http(s) URL (e.g. http://127.0.0.1:8081)")
-        return make_telegram(store, token, api_url, admin_ids, polling=polling)
+        return make_telegram(store, token, api_url, admin_ids, polling=polling, webhook=webhook)
     alerts_file = Path(database).parent / "alerts.jsonl" if str(database) != ":memory:" else None
     return ConsoleNotifier(alerts_file)
 

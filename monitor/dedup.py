@@ -19,9 +19,18 @@ this module only computes fingerprints and decides:
    whatever the language) plus the investment fields when present (investor,
    amount, currency, place).
 6. Near misses stay apart: vetoes, checked before any evidence counts. Two
-   articles whose headline amounts differ, whose headline countries differ, or
-   whose announcements name the same investor with another amount or place (or
-   two different investors for the same amount) are different stories.
+   articles whose headline amounts differ, that are about different countries
+   or different kinds of event (results, a deal, job cuts, a fine, a recall),
+   whose headlines name other parties, or whose announcements name the same
+   investor with another amount, place or target (or two investors for the
+   same amount) are different stories; so is an article and a story when it
+   is a near miss of any of the story's articles.
+
+The "headline" is the title and the body's first sentence, the "lead" the
+title and the body's first LEAD_WORDS words, both without the dateline
+("PARIS, May 13 (Wire) -") and without clauses that recall an earlier event
+("a day after raising $75 million"). Thresholds were set on the labelled set
+of benchmarks/dedup.py, which prints how they score.
 
 Everything here is pure: `fingerprint` turns an article into features (the
 store keeps them), `story_similarity` compares two, and `decide` takes the
@@ -30,14 +39,15 @@ candidates the store found and returns a DedupDecision with its reason.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Protocol
 
 from .money import find_money
@@ -57,6 +67,14 @@ def normalise_text(text: str) -> str:
 
 def fold(text: str) -> str:
     """Case-folded text without accents (ligatures and ‘’ kept apart from letters)."""
+    if len(text) < 40:
+        return _fold_word(text)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -176,67 +194,150 @@ _STOP = frozenset(
     whom why will with would you your said says say told tell according new year years first last next
     week month months day days one two three four five six seven eight nine ten per cent percent million
     millions billion billions bn mln thousand including include includes plan plans company companies
-    group firm firms its us u.s mr ms mrs inc corp co ltd plc llc sa sas ag nv se gmbh spa ceo cfo cto chief
+    group firm firms its mr ms mrs inc corp co ltd plc llc sa sas ag nv se gmbh spa ceo cfo cto chief
     executive president chairman minister officer founder head director spokesperson spokesman spokeswoman
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
     le la les l un une des du de d au aux et ou mais donc or ni car ce cet cette ces son sa ses leur leurs
-    il elle ils elles on nous vous je tu qui que quoi dont ou en dans par pour sur sous avec sans chez vers
-    entre selon est sont etait etaient sera seront a ont avait avaient aura auront ete etre avoir fait faire
+    il elle ils elles on nous vous je tu qui que quoi dont dans par pour sur sous avec sans chez vers
+    entre selon est sont etait etaient sera seront ont avait avaient aura auront ete etre avoir fait faire
     plus moins tres aussi ainsi deja encore apres avant depuis pendant lors comme si ne pas se s y n qu c j m t
     annee annees an ans mois jour jours semaine semaines premier premiere dernier derniere nouveau nouvelle
     nouveaux nouvelles milliard milliards millier milliers euros euro dollars dollar livres societe groupe
-    entreprise entreprises directeur directrice general generale president presidente pdg fondateur ministre
+    entreprise entreprises directeur directrice general generale presidente pdg fondateur ministre
     lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai juin juillet aout
-    septembre octobre novembre decembre selon afin notamment alors toutefois cependant
+    septembre octobre novembre decembre afin notamment alors toutefois cependant deux trois quatre cinq
     """.split()
 )
 
-#: Countries under one code whatever the language: names, demonyms and a few cities.
+#: Country names and demonyms of either language, under one code.
 _COUNTRY_WORDS = {
-    "fr": "france french francais francaise francaises hexagone paris marseille lyon toulouse lille bordeaux nantes mulhouse strasbourg nice grenoble",
-    "de": "germany german germans allemagne allemand allemande allemands allemandes berlin munich munchen frankfurt francfort hamburg hambourg cologne koln dresden dresde saxony saxe bavaria baviere stuttgart dusseldorf",
-    "gb": "britain british uk u.k royaume-uni britannique britanniques england angleterre anglais london londres manchester scotland ecosse edinburgh",
-    "us": "america american americans americain americaine americains etats-unis usa washington york new-york california californie texas san seattle boston chicago silicon",
-    "es": "spain spanish espagne espagnol espagnole madrid barcelona barcelone",
-    "it": "italy italian italie italien italienne rome milan milano turin",
-    "nl": "netherlands dutch pays-bas neerlandais neerlandaise amsterdam rotterdam eindhoven holland hollande",
-    "be": "belgium belgian belgique belge brussels bruxelles antwerp anvers",
-    "ch": "switzerland swiss suisse zurich geneva geneve",
-    "pl": "poland polish pologne polonais polonaise warsaw varsovie",
-    "pt": "portugal portuguese portugais portugaise lisbon lisbonne porto",
-    "ie": "ireland irish irlande irlandais irlandaise dublin",
-    "se": "sweden swedish suede suedois suedoise stockholm",
-    "no": "norway norwegian norvege norvegien norvegienne oslo",
-    "dk": "denmark danish danemark danois danoise copenhagen copenhague",
-    "fi": "finland finnish finlande finlandais finlandaise helsinki",
-    "at": "austria austrian autriche autrichien autrichienne vienna vienne",
-    "cz": "czech tcheque prague",
-    "jp": "japan japanese japon japonais japonaise tokyo osaka",
-    "cn": "china chinese chine chinois chinoise beijing pekin shanghai shenzhen",
-    "kr": "korea korean coree coreen coreenne seoul",
-    "tw": "taiwan taiwanese taiwanais taiwanaise taipei",
-    "in": "india indian inde indien indienne bangalore bengaluru mumbai bombay delhi",
-    "ca": "canada canadian canadien canadienne toronto montreal vancouver quebec",
-    "br": "brazil brazilian bresil bresilien bresilienne sao",
+    "fr": "france french francais francaise francaises hexagone",
+    "de": "germany german germans allemagne allemand allemande allemands allemandes",
+    "gb": "britain british uk u.k royaume-uni britannique britanniques england angleterre anglais scotland ecosse",
+    "us": "america american americans americain americaine americains etats-unis usa u.s",
+    "es": "spain spanish espagne espagnol espagnole",
+    "it": "italy italian italie italien italienne",
+    "nl": "netherlands dutch pays-bas neerlandais neerlandaise holland hollande",
+    "be": "belgium belgian belgique belge",
+    "ch": "switzerland swiss suisse",
+    "pl": "poland polish pologne polonais polonaise",
+    "pt": "portugal portuguese portugais portugaise",
+    "ie": "ireland irish irlande irlandais irlandaise",
+    "se": "sweden swedish suede suedois suedoise",
+    "no": "norway norwegian norvege norvegien norvegienne",
+    "dk": "denmark danish danemark danois danoise",
+    "fi": "finland finnish finlande finlandais finlandaise",
+    "at": "austria austrian autriche autrichien autrichienne",
+    "cz": "czech tcheque",
+    "gr": "greece greek grece grec grecque",
+    "ro": "romania romanian roumanie roumain roumaine",
+    "jp": "japan japanese japon japonais japonaise",
+    "cn": "china chinese chine chinois chinoise",
+    "kr": "korea korean coree coreen coreenne",
+    "tw": "taiwan taiwanese taiwanais taiwanaise",
+    "in": "india indian inde indien indienne",
+    "ca": "canada canadian canadien canadienne",
+    "br": "brazil brazilian bresil bresilien bresilienne",
     "mx": "mexico mexican mexique mexicain mexicaine",
-    "au": "australia australian australie australien australienne sydney melbourne",
-    "ma": "morocco moroccan maroc marocain marocaine casablanca rabat",
-    "sa": "saudi saoudite riyadh riyad",
-    "ae": "emirates emirati emirats dubai abu",
-    "il": "israel israeli israelien israelienne tel-aviv",
+    "au": "australia australian australie australien australienne",
+    "nz": "zealand nouvelle-zelande",
+    "ma": "morocco moroccan maroc marocain marocaine",
+    "dz": "algeria algerian algerie algerien algerienne",
+    "tn": "tunisia tunisian tunisie tunisien tunisienne",
+    "eg": "egypt egyptian egypte egyptien egyptienne",
+    "sa": "saudi saoudite",
+    "ae": "emirates emirati emirats",
+    "il": "israel israeli israelien israelienne",
     "sg": "singapore singapour singaporean",
-    "ru": "russia russian russie russe moscow moscou",
-    "ua": "ukraine ukrainian ukrainien ukrainienne kyiv kiev",
-    "tr": "turkey turkish turquie turc turque istanbul",
-    "eu": "eu europe european europeen europeenne europeens ue bruxelles brussels",
+    "ru": "russia russian russie russe",
+    "ua": "ukraine ukrainian ukrainien ukrainienne",
+    "tr": "turkey turkish turquie turc turque",
+    "za": "africa sud-africain sud-africaine",
+    "ng": "nigeria nigerian nigerian",
+    "vn": "vietnam vietnamese vietnamien vietnamienne",
+    "id": "indonesia indonesian indonesie indonesien indonesienne",
 }
 _COUNTRY = {word: code for code, words in _COUNTRY_WORDS.items() for word in words.split()}
-# Brussels speaks for the EU more often than for Belgium.
-_COUNTRY["brussels"] = _COUNTRY["bruxelles"] = "eu"
+#: Cities and regions, "canonical name: country, other spellings": each is a name of
+#: its own (e:<name>) and also counts for its country.
+_CITIES = """
+paris:fr lyon:fr marseille:fr toulouse:fr lille:fr bordeaux:fr nantes:fr mulhouse:fr strasbourg:fr nice:fr
+grenoble:fr montpellier:fr rennes:fr dunkirk:fr,dunkerque havre:fr saclay:fr normandy:fr,normandie
+brittany:fr,bretagne alsace:fr versailles:fr cherbourg:fr guiana:fr,guyane
+berlin:de munich:de,munchen frankfurt:de,francfort hamburg:de,hambourg cologne:de,koln dresden:de,dresde
+saxony:de,saxe bavaria:de,baviere stuttgart:de dusseldorf:de leipzig:de bonn:de julich:de
+london:gb,londres manchester:gb edinburgh:gb,edimbourg bristol:gb cambridge:gb oxford:gb glasgow:gb
+washington:us newyork:us california:us,californie texas:us sanfrancisco:us seattle:us boston:us
+chicago:us arizona:us phoenix:us ohio:us detroit:us pittsburgh:us austin:us siliconvalley:us
+sanjose:us,sanjosé atlanta:us miami:us
+madrid:es barcelona:es,barcelone seville:es,sevilla zaragoza:es,saragosse malaga:es bilbao:es andalusia:es,andalousie
+rome:it,roma milan:it,milano turin:it,torino naples:it,napoli bologna:it,bologne florence:it,firenze
+genoa:it,genes venice:it,venise lombardy:it,lombardie
+amsterdam:nl rotterdam:nl eindhoven:nl groningen:nl,groningue hague:nl
+brussels:be,bruxelles antwerp:be,anvers ghent:be,gand
+zurich:ch geneva:ch,geneve basel:ch,bale lausanne:ch
+warsaw:pl,varsovie krakow:pl,cracovie lisbon:pt,lisbonne porto:pt sines:pt dublin:ie stockholm:se
+gothenburg:se,goteborg oslo:no copenhagen:dk,copenhague helsinki:fi vienna:at,vienne prague:cz athens:gr,athenes
+tokyo:jp osaka:jp beijing:cn,pekin shanghai:cn shenzhen:cn seoul:kr,seoul taipei:tw
+bangalore:in,bengaluru mumbai:in,bombay delhi:in,newdelhi gujarat:in toronto:ca montreal:ca vancouver:ca
+quebec:ca saopaulo:br casablanca:ma rabat:ma riyadh:sa,riyad dubai:ae abudhabi:ae telaviv:il,tel-aviv
+moscow:ru,moscou kyiv:ua,kiev istanbul:tr sydney:au melbourne:au cairo:eg,lecaire algiers:dz,alger
+"""
+_CITY: dict[str, tuple[str, str]] = {}
+for _entry in _CITIES.split():
+    _name_part, _rest = _entry.split(":")
+    _code, *_others = _rest.split(",")
+    for _spelling in (_name_part, *_others):
+        _CITY[_spelling] = (_name_part, _code)
+_CITY_NAMES = frozenset(city for city, _code in _CITY.values())
+#: Capitalised words that name no one in particular: parts of company names
+#: ("Capital", "Holdings"), institutions, regions. They count as keys, but not as
+#: the actors who tell one story from another.
+_GENERIC_NAMES = frozenset(
+    """
+    ai ia gw mw ipo q1 q2 q3 q4 ceo bank banque central centrale european europe europeenne asia asian asie
+    africa african afrique americas global international national nationale federal federale agency agence
+    network series serie shares group groupe holdings holding capital partners ventures venture software
+    systems technologies technology tech labs lab bio pharma energy energie motors mobility cloud government
+    gouvernement ministry ministere department commission union state etat etats university universite
+    institute institut north south east west nord sud est ouest midwest reports air data digital media
+    services service solutions industries industrie inc corp company compagnie fund fonds equity investments
+    renewables power electric semiconductor semiconductors telecom telecoms airlines airline insurance
+    reuters afp bloomberg ap dpa ansa efe agence press associated
+    """.split()
+)
+#: What a headline is about, by its words (folded, five-letter stems): two headlines about
+#: different kinds of event (quarterly results and a takeover) are different stories.
+_EVENT_KINDS = {
+    "results": "revenue revenues profit profits earnings quarter quarterly results sales forecast outlook "
+               "chiffre benefice benefices resultat resultats trimestre trimestriel previsions",
+    "deal": "acquire acquires acquisition buy buys buyout takeover merger merge stake invest invests investment "
+            "funding round rachat rachete racheter acquiert fusion fusionnent investir investit "
+            "investissement leve levee",
+    "jobs": "layoffs redundancies licenciements suppressions",
+    "fine": "fine fined fines penalty amende amendes sanction",
+    "recall": "recall recalls recalled rappel rappelle",
+}
+_EVENT_STEMS = {stem[:5]: kind for kind, words in _EVENT_KINDS.items() for stem in words.split()}
+#: Names of two words or more written as one, before tokenising (case-insensitive).
+_PHRASES = [
+    (re.compile(p, re.IGNORECASE), r)
+    for p, r in (
+        (r"\bunited states\b|\bu\.s\.(?=\W)", "USA"), (r"\bunited kingdom\b", "UK"),
+        (r"\b(?:european union|union europ[ée]enne|european commission|commission europ[ée]enne)\b", "EU"),
+        (r"\bnew york\b", "NewYork"), (r"\bsan francisco\b", "SanFrancisco"), (r"\bsilicon valley\b", "SiliconValley"),
+        (r"\bsan jos[ée]\b", "SanJose"), (r"\bnew delhi\b", "NewDelhi"), (r"\bs[ãa]o paulo\b", "SaoPaulo"),
+        (r"\babu dhabi\b", "AbuDhabi"), (r"\ble havre\b", "Havre"), (r"\bla haye\b|\bthe hague\b", "Hague"),
+        (r"\btel aviv\b", "TelAviv"), (r"\ble caire\b", "Cairo"), (r"\bsouth africa\b|\bafrique du sud\b", "Africa"),
+        (r"\bnew zealand\b", "Zealand"), (r"\barabie saoudite\b|\bsaudi arabia\b", "Saudi"),
+        (r"\b[ée]tats-unis\b", "USA"), (r"\broyaume-uni\b", "UK"),
+    )
+]
 #: The same acronym in both languages (AI/IA, EU/UE...).
-_ALIASES = {"ia": "ai", "ue": "eu", "bce": "ecb", "onu": "un", "otan": "nato", "fmi": "imf", "r&d": "rd",
-            "etats": "us", "unis": "us"}
+_ALIASES = {"ia": "ai", "ue": "eu", "bce": "ecb", "onu": "un", "otan": "nato", "fmi": "imf"}
+#: Suffixes that glue a name to a common word: "Stockholm-based", "Mulhouse-area".
+_NAME_SUFFIX = re.compile(r"-(?:based|area|born|headquartered|owned|backed|listed|led)$")
 
 _MONTHS = {
     **{m: i for i, m in enumerate("january february march april may june july august september october november december".split(), 1)},
@@ -250,16 +351,18 @@ _DATE_RE = re.compile(
 )
 _NUMBER_RE = re.compile(
     r"(?<![\w.,])(?P<num>\d{1,3}(?:[ \u00a0\u202f,.’']\d{3})+(?![\d])|\d+(?:[.,]\d+)?)"
-    r"(?:\s*(?P<pct>%|per\s?cent|pour\s?cent)|\s+(?P<scale>millions?|milliards?|billions?|bn|mln|thousand|mille))?"
+    r"(?:\s*(?P<pct>%|per\s?cent|pour\s?cent)|\s*(?P<short>m|k|bn|mln)\b|\s+(?P<scale>millions?|milliards?|billions?|thousand|mille)\b)?"
 )
 _WORD_SCALE = re.compile(r"\b(?:one|a|un|une)\s+(?P<scale>million|milliard|billion)\b")
-_SCALES = {"million": 10**6, "millions": 10**6, "mln": 10**6, "milliard": 10**9, "milliards": 10**9,
-           "billion": 10**9, "billions": 10**9, "bn": 10**9, "thousand": 10**3, "mille": 10**3}
+_SCALES = {"million": 10**6, "millions": 10**6, "mln": 10**6, "m": 10**6, "milliard": 10**9, "milliards": 10**9,
+           "billion": 10**9, "billions": 10**9, "bn": 10**9, "thousand": 10**3, "mille": 10**3, "k": 10**3}
 _WORD_RE = re.compile(r"[^\W\d_][\w'’&.-]*[^\W_]|[^\W\d_]", re.UNICODE)
-_SENTENCE_END = re.compile(r"[.!?…:;»\"“”]\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bU\.S)[.!?…;]\s+|\n+")
 #: "PARIS, May 13 (Meridian) -": a dateline says where the desk is, not where the story is.
-_DATELINE = re.compile(r"^\s*[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{1,40}(?:,[^-–—\n(]{0,30})?(?:\([^)\n]{1,40}\))?\s*[-–—]+\s+")
-_ELISION = re.compile(r"^(?:l|d|qu|j|n|s|c|m|t)['’]", re.IGNORECASE)
+_DATELINE = re.compile(
+    r"^\s*(?:[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{1,40})?(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)\n]{1,40}\))?\s*[-–—]+\s+"
+)
+_ELISION = re.compile(r"^(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 #: Words of a lead: the title plus this many words of the body.
 LEAD_WORDS = 60
 
@@ -278,50 +381,73 @@ class StoryFeatures:
     lang: str | None
     #: Prefix stems of the title and lead's content words (same-language lexical overlap).
     lead_terms: frozenset[str]
-    #: Keys of the title and lead ("e:microsoft", "m:EUR:4e9", "n:25000", "c:fr"...).
+    #: Keys of the title and first sentence: the headline ("e:microsoft", "m:EUR:4e+09", "n:25000").
+    head_keys: frozenset[str]
+    #: Keys of the title and lead (head_keys included).
     core_keys: frozenset[str]
-    #: Keys of the whole article, core included.
+    #: Keys of the whole article (core_keys included).
     keys: frozenset[str]
-    #: Amounts in the title and lead, as (currency, amount); and in the whole text.
-    core_money: tuple[tuple[str, float], ...] = ()
+    #: Amounts in the headline, as (currency, amount); and in the whole text.
+    head_money: tuple[tuple[str, float], ...] = ()
     money: tuple[tuple[str, float], ...] = ()
-    #: Country codes named in the title and first sentence (datelines excluded).
-    core_countries: frozenset[str] = frozenset()
-    #: The investment fields: (investor name words, currency, amount, country or place, kind).
-    announcements: tuple[tuple[frozenset[str], str | None, float | None, str | None, str], ...] = ()
+    #: The country the title and lead are mostly about (code), or None when unclear.
+    country: str | None = None
+    #: The investment fields: (investor name words, currency, amount, country or place, kind,
+    #: recipient name words).
+    announcements: tuple[tuple, ...] = ()
+    #: Countries named in the headline.
+    head_countries: frozenset[str] = frozenset()
+    #: Kinds of event the headline speaks of ("results", "deal", "jobs", "fine", "recall").
+    kinds: frozenset[str] = frozenset()
+    #: Names the article mentions at least twice: who it is about.
+    strong: frozenset[str] = frozenset()
 
     def to_json(self) -> dict:
         return {
             "lang": self.lang,
             "lead": sorted(self.lead_terms),
-            "core": sorted(self.core_keys),
+            "head": sorted(self.head_keys),
+            "core": sorted(self.core_keys - self.head_keys),
             "keys": sorted(self.keys - self.core_keys),
-            "core_money": [list(m) for m in self.core_money],
+            "head_money": [list(m) for m in self.head_money],
             "money": [list(m) for m in self.money],
-            "countries": sorted(self.core_countries),
-            "ann": [[sorted(a[0]), a[1], a[2], a[3], a[4]] for a in self.announcements],
+            "country": self.country,
+            "ann": [[sorted(a[0]), a[1], a[2], a[3], a[4], sorted(a[5])] for a in self.announcements],
+            "head_countries": sorted(self.head_countries),
+            "kinds": sorted(self.kinds),
+            "strong": sorted(self.strong),
         }
 
     @classmethod
     def from_json(cls, data: dict) -> "StoryFeatures":
-        core = frozenset(data.get("core", ()))
+        head = frozenset(data.get("head", ()))
+        core = head | frozenset(data.get("core", ()))
         return cls(
             lang=data.get("lang"),
             lead_terms=frozenset(data.get("lead", ())),
+            head_keys=head,
             core_keys=core,
             keys=core | frozenset(data.get("keys", ())),
-            core_money=tuple((c, float(a)) for c, a in data.get("core_money", ())),
+            head_money=tuple((c, float(a)) for c, a in data.get("head_money", ())),
             money=tuple((c, float(a)) for c, a in data.get("money", ())),
-            core_countries=frozenset(data.get("countries", ())),
+            country=data.get("country"),
             announcements=tuple(
-                (frozenset(a[0]), a[1], a[2], a[3], a[4]) for a in data.get("ann", ())
+                (frozenset(a[0]), a[1], a[2], a[3], a[4], frozenset(a[5] if len(a) > 5 else ()))
+                for a in data.get("ann", ())
             ),
+            head_countries=frozenset(data.get("head_countries", ())),
+            kinds=frozenset(data.get("kinds", ())),
+            strong=frozenset(data.get("strong", ())),
         )
 
     def index_keys(self) -> list[str]:
-        """The keys the store indexes to find this article's story later: lead keys first."""
-        ordered = sorted(k for k in self.core_keys if k[0] in INDEXED_KINDS)
-        ordered += sorted(k for k in self.keys - self.core_keys if k[0] in INDEXED_KINDS)
+        """The keys the store indexes to find this article's story later: the lead's first,
+        amounts and numbers before names."""
+        def rank(key: str) -> tuple[float, str]:
+            return (-KEY_WEIGHTS.get(key[0], 1.0), key)
+
+        ordered = sorted((k for k in self.core_keys if k[0] in INDEXED_KINDS), key=rank)
+        ordered += sorted((k for k in self.keys - self.core_keys if k[0] in INDEXED_KINDS), key=rank)
         return ordered[:MAX_INDEXED_KEYS]
 
 
@@ -357,15 +483,45 @@ def _stem(word: str) -> str:
     return word[:5]
 
 
+def _without_dateline(text: str) -> str:
+    return _DATELINE.sub("", text.lstrip(), count=1)
+
+
+#: Clauses that recall an earlier event: "a day after raising $75 million", "which
+#: raised €120m this week", "au lendemain de sa levée de fonds". A follow-up names
+#: the earlier story's figures there; they are background, not its headline.
+_BACKGROUND = re.compile(
+    r"(?:,[ \t]*|[ \t]+|^)(?:(?:a|one|two|three|four|five|several|\d+)\s+(?:days?|weeks?|months?)\s+after|just\s+after|"
+    r"shortly\s+after|after\s+(?:raising|announcing|agreeing|unveiling|securing|winning|reporting|placing)|"
+    r"(?:which|that|who)\s+(?:has\s+|had\s+|recently\s+|just\s+)?(?:raised|announced|agreed|unveiled|secured|won|"
+    r"pledged|committed|reported|placed|bought|acquired)|"
+    r"au\s+lendemain\s+d|(?:deux|trois|quelques)\s+jours\s+apr[eè]s|apr[eè]s\s+avoir|"
+    r"qui\s+(?:vient\s+de|venait\s+de|a\s+lev[ée]|avait\s+lev[ée]|a\s+annonc[ée])"
+    r")(?:[^.;:!?,\n]|[.,](?=\d))*",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _foreground(text: str) -> str:
+    return _BACKGROUND.sub(" ", text)
+
+
 def lead_of(title: str, text: str) -> str:
-    words = _DATELINE.sub("", text, count=1).split()
-    return title + "\n" + " ".join(words[:LEAD_WORDS])
+    """The title, a newline, then the first LEAD_WORDS words of the body (dateline dropped)."""
+    return title + "\n" + " ".join(_without_dateline(text).split()[:LEAD_WORDS])
+
+
+def head_of(title: str, text: str) -> str:
+    """The title, a newline, then the body's first sentence (dateline dropped)."""
+    body = _without_dateline(text)
+    m = _SENTENCE_END.search(body)
+    return title + "\n" + (body[: m.start()] if m else body[:400])
 
 
 def lead_terms(title: str, text: str) -> frozenset[str]:
     terms = set()
     for word in normalise_text(lead_of(title, text)).split():
-        if len(word) >= 3 and not word.isdigit() and word not in _STOP:
+        if len(word) >= 3 and not word.isdigit() and word not in _STOP and word not in _COUNTRY:
             terms.add(_stem(word))
     return frozenset(terms)
 
@@ -400,8 +556,7 @@ def _numbers(text: str, lang: str | None) -> tuple[set[str], list[tuple[str, flo
             money.append((found.currency, amount))
             keys.add(_money_key(found.currency, amount))
         blanked[found.start : found.end] = " " * (found.end - found.start)
-    rest = "".join(blanked)
-    folded = fold(rest)
+    folded = fold("".join(blanked))
     for m in _DATE_RE.finditer(folded):
         month = _MONTHS.get(m.group("m1") or m.group("m2"))
         day = int(m.group("d1") or m.group("d2"))
@@ -417,8 +572,9 @@ def _numbers(text: str, lang: str | None) -> tuple[set[str], list[tuple[str, flo
         if m.group("pct"):
             keys.add("p:" + _num_key(value))
             continue
-        if m.group("scale"):
-            keys.add("n:" + _num_key(value * _SCALES[m.group("scale").strip()]))
+        scale = m.group("scale") or m.group("short")
+        if scale:
+            keys.add("n:" + _num_key(value * _SCALES[scale]))
             continue
         if value.is_integer() and 1900 <= value <= 2100 and re.fullmatch(r"\d{4}", m.group("num")):
             keys.add(f"y:{int(value)}")
@@ -433,146 +589,207 @@ def _sentence_starts(text: str) -> set[int]:
     starts = {0}
     for m in _SENTENCE_END.finditer(text):
         starts.add(m.end())
+    for m in re.finditer(r"[«\"“(:]\s*", text):
+        starts.add(m.end())
     return starts
 
 
 def _name_word(raw: str) -> str:
     word = _ELISION.sub("", raw)
     word = re.sub(r"['’]s$", "", word).strip(".-'’")
-    return word
+    return _NAME_SUFFIX.sub("", word)
 
 
-def _entities(title: str, text: str) -> tuple[set[str], set[str]]:
-    """Name keys (e:...) and country keys (c:...) of the title and text.
+_PHRASE_RE = re.compile("|".join(f"(?P<p{i}>{pattern.pattern})" for i, (pattern, _r) in enumerate(_PHRASES)),
+                        re.IGNORECASE)
 
-    A capitalised word counts as a name inside a sentence; at the start of a
-    sentence (or in a Title Case headline) only if the text also capitalises
-    it elsewhere. Country names, demonyms and big cities of either language
-    map to one code; demonyms count in lower case too (French writes them so).
+
+def _glue_phrases(text: str) -> str:
+    return _PHRASE_RE.sub(lambda m: _PHRASES[int(m.lastgroup[1:])][1], text)
+
+
+@dataclass
+class _Mentions:
+    names: set[str] = field(default_factory=set)
+    #: Country code -> mentions (cities count for their country).
+    countries: Counter = field(default_factory=Counter)
+    #: Capitalised word -> mentions.
+    counts: Counter = field(default_factory=Counter)
+
+
+def _mentions(text: str, title: str = "") -> _Mentions:
+    """Names and countries mentioned in a title and text, language-independent.
+
+    A capitalised word (or a camel-case brand) counts as a name inside a
+    sentence; at the start of a sentence, or in a Title Case headline, only if
+    the text also capitalises it inside a sentence. Country names and
+    demonyms of either language map to one code (French writes demonyms in
+    lower case, so case does not matter for them); cities are names of their
+    own and count for their country.
     """
-    names: set[str] = set()
-    countries: set[str] = set()
+    found = _Mentions()
     inner: set[str] = set()
     initial: set[str] = set()
-    for part in (text,):
-        starts = _sentence_starts(part)
-        for m in _WORD_RE.finditer(part):
-            raw = _name_word(m.group())
-            if not raw:
-                continue
-            key = fold(raw)
-            code = _COUNTRY.get(key)
-            if code:
-                countries.add(code)
-                continue
-            # Capitalised, or a camel-case brand (iPhone, eBay, xAI).
-            if not (raw[0].isupper() or any(c.isupper() for c in raw[1:])):
-                continue
-            if key in _STOP or len(key) < 2:
-                continue
-            at_start = m.start() in starts or part[max(0, m.start() - 2) : m.start()].strip() in ("«", "\"", "“", "(", "'")
-            (initial if at_start else inner).add(key)
-    title_words = [_name_word(w) for w in _WORD_RE.findall(title)]
-    capitalised = [w for w in title_words if w and w[0].isupper()]
-    title_case = len(title_words) > 3 and len(capitalised) >= 0.6 * len(title_words)
-    for index, raw in enumerate(title_words):
+    starts_count: Counter = Counter()
+    shaped: set[str] = set()
+
+    def visit(raw_word: str, at_start: bool) -> None:
+        raw = _name_word(raw_word)
         if not raw:
-            continue
+            return
         key = fold(raw)
+        if raw in ("US", "UK", "EU", "UE", "USA"):
+            key = {"us": "usa", "ue": "eu"}.get(key, key)
+            found.countries[_COUNTRY.get(key, "eu")] += 1
+            return
         if key in _COUNTRY:
-            countries.add(_COUNTRY[key])
-            continue
-        if not raw[0].isupper() or key in _STOP or len(key) < 2:
-            continue
-        if index == 0 or title_case:
-            initial.add(key)
-        else:
-            inner.add(key)
-    for key in inner | (initial & inner):
-        names.add("e:" + _ALIASES.get(key, key))
-    # A sentence-initial word seen nowhere else is a name only if it does not look like a word.
-    for key in initial - inner:
-        if any(c.isdigit() for c in key):
-            names.add("e:" + key)
-    for key in list(names):
-        alias = _ALIASES.get(key[2:])
-        if alias in _COUNTRY_WORDS:
-            countries.add(alias)
-    return names, {"c:" + c for c in countries}
+            found.countries[_COUNTRY[key]] += 1
+            return
+        if key in _CITY and (raw[0].isupper() or key in ("newyork", "sanfrancisco")):
+            city, code = _CITY[key]
+            found.countries[code] += 1
+            found.names.add(city)
+            return
+        if not (raw[0].isupper() or any(c.isupper() for c in raw[1:])):
+            return
+        if key in _STOP or len(key) < 2 or key.isdigit():
+            return
+        key = _ALIASES.get(key, key)
+        (initial if at_start else inner).add(key)
+        found.counts[key] += 1
+        if len(raw) > 1 and (raw.isupper() or any(c.isupper() for c in raw[1:])):
+            shaped.add(key)  # an acronym or a camel-case brand: a name wherever it stands
+        if at_start:
+            starts_count[key] += 1
+
+    text = _glue_phrases(text)
+    starts = _sentence_starts(text)
+    for m in _WORD_RE.finditer(text):
+        visit(m.group(), m.start() in starts)
+    title = _glue_phrases(title)
+    title_words = _WORD_RE.findall(title)
+    capitalised = sum(1 for w in title_words if w[0].isupper())
+    title_case = len(title_words) > 3 and capitalised >= 0.6 * len(title_words)
+    title_starts = _sentence_starts(title)
+    for m in _WORD_RE.finditer(title):
+        visit(m.group(), title_case or m.start() in title_starts)
+    found.names |= inner
+    # A sentence-initial word seen nowhere else inside a sentence is a name if it
+    # does not look like a word (an acronym, a camel-case brand), or if it opens
+    # two sentences (a brief that starts the title and the text with its subject).
+    found.names |= {k for k in initial - inner if (len(k) >= 4 and starts_count[k] >= 2) or k in shaped}
+    return found
 
 
-def _countries_in(text: str) -> frozenset[str]:
-    found = set()
-    for raw in _WORD_RE.findall(text):
-        code = _COUNTRY.get(fold(_name_word(raw)))
-        if code and code != "eu":
-            found.add(code)
-    return frozenset(found)
+def _keys_of(m: _Mentions) -> set[str]:
+    return {"e:" + n for n in m.names} | {"c:" + c for c in m.countries}
 
 
-def _first_sentence(text: str) -> str:
-    body = _DATELINE.sub("", text, count=1)
-    m = _SENTENCE_END.search(body)
-    return body[: m.start()] if m else body[:300]
+def _dominant_country(title: str, lead_mentions: _Mentions) -> str | None:
+    """The country a title and lead are mostly about (the title's mentions count twice)."""
+    counts = lead_mentions.countries + _mentions("", title).countries
+    counts.pop("eu", None)
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2:
+        return None
+    if len(ranked) > 1 and ranked[1][1] * 1.5 > ranked[0][1]:
+        return None
+    return ranked[0][0]
 
 
 def _investor_words(name: str | None) -> frozenset[str]:
     if not name:
         return frozenset()
-    return frozenset(w for w in normalise_text(name).split() if len(w) > 1 and w not in _STOP)
+    words = normalise_text(name).split()
+    # The detector sometimes takes a dateline or a place for the investor.
+    return frozenset(
+        w for w in words
+        if len(w) > 1 and w not in _STOP and w not in _COUNTRY and w not in _CITY and w not in _GENERIC_NAMES
+    )
 
 
 def _place(location: str | None) -> str | None:
     if not location:
         return None
-    words = normalise_text(location).split()
+    words = normalise_text(_glue_phrases(location)).split()
     for word in words:
         if word in _COUNTRY:
             return _COUNTRY[word]
+        if word in _CITY:
+            return _CITY[word][1]
     return " ".join(words) or None
+
+
+#: "... - Reuters", "... | Le Monde": a site's name after the headline.
+_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
+
+
+def clean_title(title: str) -> str:
+    """The headline without a trailing site name, when what remains is still a headline."""
+    stripped = _TITLE_SUFFIX.sub("", title.strip())
+    return stripped if len(stripped.split()) >= 4 and len(stripped.split()) > len(title.split()) - 5 else title
 
 
 def story_features(
     title: str, text: str, lang: str | None = None, announcements: Sequence[Announcement] = ()
 ) -> StoryFeatures:
     """The language-independent fingerprint of an article (layers 4-5)."""
-    lead = lead_of(title, text)
-    core_numbers, core_money = _numbers(lead, lang)
+    title = clean_title(title)
+    lead = _foreground(lead_of(title, text))
+    lead_body = lead.partition("\n")[2]
+    head = _foreground(head_of(title, text))
+    head_body = head.partition("\n")[2]
+    head_numbers, head_money = _numbers(head, lang)
+    core_numbers, _ = _numbers(lead, lang)
     body_numbers, money = _numbers(text, lang)
-    core_names, core_countries = _entities(title, lead.split("\n", 1)[1] if "\n" in lead else "")
-    names, countries = _entities(title, text)
-    # A name capitalised in the body counts in the lead too, where it may start a sentence.
-    core_names |= {k for k in names if k[2:] in normalise_text(lead).split()}
-    core = frozenset(core_numbers | core_names | core_countries)
-    keys = frozenset(core | body_numbers | names | countries)
-    anns = []
-    for found in announcements:
-        anns.append(
-            (
-                _investor_words(found.investor),
-                found.currency,
-                float(found.amount) if found.amount is not None else None,
-                _place(found.location),
-                found.kind,
-            )
+    everywhere = _mentions(text, title)
+    # A name the body capitalises inside a sentence counts in the lead and
+    # headline too, even where it starts a sentence there.
+    lead_words = set(normalise_text(_glue_phrases(lead)).split())
+    head_words = set(normalise_text(_glue_phrases(head)).split())
+    lead_mentions = _mentions(lead_body, title)
+    head_mentions = _mentions(head_body, title)
+    core_names = _keys_of(lead_mentions) | {"e:" + n for n in everywhere.names if n in lead_words}
+    head_names = _keys_of(head_mentions) | {"e:" + n for n in everywhere.names if n in head_words}
+    anns = tuple(
+        (
+            _investor_words(found.investor),
+            found.currency,
+            float(found.amount) if found.amount is not None else None,
+            _place(found.location),
+            found.kind,
+            _investor_words(found.recipient),
         )
-    # Headline countries: the title and the first sentence, datelines aside.
-    head_countries = _countries_in(title + " " + _first_sentence(text))
+        for found in announcements
+    )
+    head_keys = frozenset(head_numbers | head_names)
+    core = frozenset(head_keys | core_numbers | core_names)
+    keys = frozenset(core | body_numbers | _keys_of(everywhere) | set(_announcement_keys(anns)))
     return StoryFeatures(
         lang=lang,
         lead_terms=lead_terms(title, text),
+        head_keys=head_keys,
         core_keys=core,
-        keys=keys | frozenset(_announcement_keys(anns)),
-        core_money=tuple(core_money),
+        keys=keys,
+        head_money=tuple(head_money),
         money=tuple(money),
-        core_countries=head_countries,
-        announcements=tuple(anns),
+        country=_dominant_country(title, lead_mentions),
+        announcements=anns,
+        head_countries=frozenset(c for c in head_mentions.countries if c != "eu"),
+        kinds=_event_kinds(head),
+        strong=frozenset("e:" + n for n, c in everywhere.counts.items() if c >= 2 and n in everywhere.names),
+    )
+
+
+def _event_kinds(head: str) -> frozenset[str]:
+    return frozenset(
+        _EVENT_STEMS[word[:5]] for word in normalise_text(head).split() if len(word) >= 3 and word[:5] in _EVENT_STEMS
     )
 
 
 def _announcement_keys(anns) -> list[str]:
     keys = []
-    for investor, currency, amount, _place_, _kind in anns:
+    for investor, currency, amount, *_rest in anns:
         if investor and currency and amount:
             for word in sorted(investor):
                 keys.append(f"a:{word}:{_money_key(currency, amount)[2:]}")
@@ -619,102 +836,152 @@ class Similarity:
     score: float
     why: str
     shared: tuple[str, ...] = field(default=())
-
-
-def _investors_match(a: frozenset[str], b: frozenset[str]) -> bool:
-    return bool(a and b and (a & b))
+    #: A near miss: the two are told apart (layer 6), whatever else they share.
+    vetoed: bool = False
 
 
 def _announcement_verdict(a: StoryFeatures, b: StoryFeatures) -> tuple[bool, str | None]:
     """(investment fields agree, why they conflict or None).
 
-    They agree when some pair of announcements names the same investor with a
-    compatible amount and place. They conflict when none does and either the
-    same investor comes with another amount or place, or the headline
-    announcements name two different investors for the same amount.
+    They agree when some pair of announcements names the same investor with
+    the same amount (and no other place). They conflict when none does and
+    either the same investor comes with another amount or place, or the
+    first announcements name two different investors for the same amount.
     """
     pa = [x for x in a.announcements if x[0]]
     pb = [x for x in b.announcements if x[0]]
     if not pa or not pb:
         return False, None
     agree, clash = False, None
-    for inv_a, cur_a, amt_a, place_a, _ in pa:
-        for inv_b, cur_b, amt_b, place_b, _ in pb:
-            if not _investors_match(inv_a, inv_b):
+    names_a = {k[2:] for k in a.keys if k[0] == "e"}
+    names_b = {k[2:] for k in b.keys if k[0] == "e"}
+    for inv_a, cur_a, amt_a, place_a, _kind_a, to_a in pa:
+        for inv_b, cur_b, amt_b, place_b, _kind_b, to_b in pb:
+            if not (inv_a & inv_b):
                 continue
-            amounts_ok = amt_a is None or amt_b is None or not cur_a or not cur_b or close_amount((cur_a, amt_a), (cur_b, amt_b))
-            places_ok = place_a is None or place_b is None or place_a == place_b or not (
-                len(place_a) == 2 and len(place_b) == 2
+            both_amounts = bool(amt_a and amt_b and cur_a and cur_b)
+            amounts_ok = not both_amounts or close_amount((cur_a, amt_a), (cur_b, amt_b))
+            # Only two countries can be told apart for sure ("Austin" and "Texas" may be one
+            # place), and only when each headline names its own and not the other's: the
+            # detector sometimes takes the investor's home ("German supplier") for the place.
+            places_ok = not (
+                place_a and place_b and place_a != place_b and len(place_a) == 2 and len(place_b) == 2
+                and place_a in a.head_countries and place_b in b.head_countries
+                and place_a not in b.head_countries and place_b not in a.head_countries
+                and place_a == a.country and place_b == b.country
             )
-            if amounts_ok and places_ok:
-                if amt_a and amt_b and cur_a == cur_b and same_amount((cur_a, amt_a), (cur_b, amt_b)):
+            # The same buyer and price, but another target named by neither article.
+            targets_ok = not (to_a and to_b and not (to_a & to_b) and not (to_a & names_b) and not (to_b & names_a))
+            if amounts_ok and places_ok and targets_ok:
+                if both_amounts and same_amount((cur_a, amt_a), (cur_b, amt_b)):
                     agree = True
-                elif amt_a is None or amt_b is None:
-                    agree = agree or False
-                else:
-                    agree = True
-            else:
-                clash = clash or ("same investor, other amount" if not amounts_ok else "same investor, other place")
+            elif clash is None:
+                clash = ("same investor, other amount" if not amounts_ok
+                         else "same investor, other place" if not places_ok else "same investor, other target")
     if agree:
         return True, None
     if clash:
         return False, clash
-    # Different investors: a conflict when the headline announcements carry the same amount.
+    # Two investors for the same amount, neither named by the other article (the
+    # detector may swap buyer and target, but both articles then name both).
     ia, ib = pa[0], pb[0]
-    if ia[1] and ib[1] and ia[2] and ib[2] and same_amount((ia[1], ia[2]), (ib[1], ib[2])):
-        if not (_investors_match(ia[0], ib[0])):
+    if ia[1] and ib[1] and ia[2] and ib[2] and same_amount((ia[1], ia[2]), (ib[1], ib[2])) and not (ia[0] & ib[0]):
+        if not (ia[0] & names_b) and not (ib[0] & names_a):
             return False, "same amount, other investor"
     return False, None
 
 
 def _money_conflict(a: StoryFeatures, b: StoryFeatures) -> bool:
     """Both headlines carry amounts and none of either appears anywhere in the other."""
-    if not a.core_money or not b.core_money:
+    if not a.head_money or not b.head_money:
         return False
-    a_in_b = any(close_amount(x, y) for x in a.core_money for y in b.money)
-    b_in_a = any(close_amount(y, x) for y in b.core_money for x in a.money)
+    a_in_b = any(close_amount(x, y) for x in a.head_money for y in b.money)
+    b_in_a = any(close_amount(y, x) for y in b.head_money for x in a.money)
     return not (a_in_b or b_in_a)
 
 
-#: Thresholds of story_similarity (see benchmarks/dedup.py for how they score).
-SHARED_NAMES_WITH_AMOUNT = 1
-MIN_DICE = 0.34
-MIN_SHARED_WEIGHT = 5.0
-MIN_LEXICAL = 0.34
-MIN_LEXICAL_SHARED_WEIGHT = 2.0
+#: Thresholds of story_similarity (benchmarks/dedup.py shows how they score). Dice is
+#: the weighted overlap of all keys (KEY_WEIGHTS); lexical the cosine of lead stems.
+#: Shared names and a shared headline number: this much overlap and weight.
+MIN_DICE = 0.25
+MIN_SHARED_WEIGHT = 4.0
+#: Three shared actors and nothing else: this much overlap.
+MIN_DICE_NAMES_ONLY = 0.5
+#: A name and any shared number, in two short articles that share nearly everything.
+MIN_DICE_HIGH = 0.6
+#: Names in both headlines that the other article never mentions (this many on one side at
+#: least), from which the two are about other parties.
+MIN_OTHER_ACTORS = 2
+#: One language: lead words in common with a name and a number (or two actors), or more words.
+MIN_LEXICAL = 0.35
+MIN_LEXICAL_ALONE = 0.4
+
+
+def _actors(keys: Iterable[str]) -> set[str]:
+    """Name keys of who acts: not cities, not generic words."""
+    return {k for k in keys if k[0] == "e" and k[2:] not in _CITY_NAMES and k[2:] not in _GENERIC_NAMES and len(k) > 4}
 
 
 def story_similarity(a: StoryFeatures, b: StoryFeatures) -> Similarity:
-    """Whether two articles tell the same story, and why (layers 4-6)."""
+    """Whether two articles tell the same story, and why (layers 4-6).
+
+    Vetoes first (layer 6), then evidence. The evidence that counts across
+    languages is what translation keeps: names, amounts, numbers; within one
+    language the title and lead's words count too.
+    """
     shared = a.keys & b.keys
-    shared_core = a.core_keys & b.core_keys
     weight_shared = _weigh(shared)
     dice = 2 * weight_shared / (_weigh(a.keys) + _weigh(b.keys) or 1.0)
+    same_language = a.lang is None or b.lang is None or a.lang == b.lang
     lexical = 0.0
-    if a.lead_terms and b.lead_terms:
+    if same_language and a.lead_terms and b.lead_terms:
         lexical = len(a.lead_terms & b.lead_terms) / math.sqrt(len(a.lead_terms) * len(b.lead_terms))
-    score = round(max(dice, lexical if (a.lang == b.lang) else 0.0), 3)
+    score = round(max(dice, lexical), 3)
     shown = tuple(sorted(shared))
-    # Layer 6 first: near misses.
     agree, clash = _announcement_verdict(a, b)
     if clash:
-        return Similarity(False, score, clash, shown)
+        return Similarity(False, score, clash, shown, vetoed=True)
     if _money_conflict(a, b):
-        return Similarity(False, score, "headline amounts differ", shown)
-    if a.core_countries and b.core_countries and not (a.core_countries & b.core_countries):
-        return Similarity(False, score, "headline countries differ", shown)
+        return Similarity(False, score, "headline amounts differ", shown, vetoed=True)
+    # Two articles about two countries, each never naming the other's in its lead
+    # (an investor's home country is usually named by both).
+    if a.country and b.country and a.country != b.country:
+        lead_a = {k[2:] for k in a.core_keys if k[0] == "c"}
+        lead_b = {k[2:] for k in b.core_keys if k[0] == "c"}
+        if a.country not in lead_b or b.country not in lead_a:
+            return Similarity(False, score, "about different countries", shown, vetoed=True)
+    if a.kinds and b.kinds and not (a.kinds & b.kinds):
+        return Similarity(False, score, "different kinds of event", shown, vetoed=True)
+    other_a = _actors(a.head_keys & a.strong) - b.keys
+    other_b = _actors(b.head_keys & b.strong) - a.keys
+    # Unless the investment fields agree (same investor, amount and target): a page's
+    # boilerplate or a wider headline ("Microsoft and Amazon...") names others too.
+    if not agree and other_a and other_b and max(len(other_a), len(other_b)) >= MIN_OTHER_ACTORS:
+        return Similarity(False, score, "other parties in the headlines", shown, vetoed=True)
     names = {k for k in shared if k[0] == "e"}
-    core_names = {k for k in shared_core if k[0] == "e"}
-    core_amounts = any(same_amount(x, y) for x in a.core_money for y in b.core_money)
-    specifics = {k for k in shared if k[0] in "mnp"}
+    core_names = {k for k in a.core_keys & b.core_keys if k[0] == "e"}
+    # Cities say where, not who: two stories about one city are common.
+    core_actors = _actors(core_names)
+    core_names = core_names - {k for k in core_names if k[2:] in _GENERIC_NAMES}
+    same_country = bool(a.country and a.country == b.country)
+    head_specifics = {k for k in a.head_keys & b.head_keys if k[0] in "mnp"}
+    core_specifics = {k for k in a.core_keys & b.core_keys if k[0] in "mnpd"}
+    head_amount = any(same_amount(x, y) for x in a.head_money for y in b.head_money)
     if agree and names:
         return Similarity(True, score, "same investment: investor and amount", shown)
-    if core_amounts and len(core_names) >= SHARED_NAMES_WITH_AMOUNT:
+    if head_amount and (core_names or (same_country and len(core_specifics) >= 2)):
         return Similarity(True, score, "same headline amount and names", shown)
-    if dice >= MIN_DICE and weight_shared >= MIN_SHARED_WEIGHT and names and (specifics or len(names) >= 3):
-        return Similarity(True, score, f"shared names and numbers (dice {dice:.2f})", shown)
-    same_language = a.lang is None or b.lang is None or a.lang == b.lang
-    if same_language and lexical >= MIN_LEXICAL and _weigh(shared_core) >= MIN_LEXICAL_SHARED_WEIGHT and core_names:
+    # One outlet converted the amount ("$4.3 billion" for "4 milliards d'euros"): weaker, so more names.
+    converted = any(x[0] != y[0] and close_amount(x, y) for x in a.head_money for y in b.head_money)
+    if converted and len(core_actors) >= 2:
+        return Similarity(True, score, "same headline amount, converted, and names", shown)
+    if core_names and (head_specifics or len(core_specifics) >= 2) and dice >= MIN_DICE and weight_shared >= MIN_SHARED_WEIGHT:
+        return Similarity(True, score, f"same names and numbers (dice {dice:.2f})", shown)
+    if core_names and core_specifics and dice >= MIN_DICE_HIGH:
+        return Similarity(True, score, f"nearly the same names and numbers (dice {dice:.2f})", shown)
+    if len(core_actors) >= 3 and dice >= MIN_DICE_NAMES_ONLY:
+        return Similarity(True, score, f"same names (dice {dice:.2f})", shown)
+    if lexical >= MIN_LEXICAL and core_names and (core_specifics or lexical >= MIN_LEXICAL_ALONE or len(core_actors) >= 2):
         return Similarity(True, score, f"same title and lead (lexical {lexical:.2f})", shown)
     return Similarity(False, score, "not enough in common", shown)
 
@@ -783,6 +1050,9 @@ def decide(
             "near-copy", duplicate_of=best[1].article_id, story_id=best[1].story_id, detail=f"resemblance {best[0]:.2f}"
         )
     chosen: tuple[float, Candidate, Similarity] | None = None
+    # A story is joined on one article's evidence, but any of its articles can
+    # veto: a near miss of one member is a near miss of the story.
+    vetoed_stories: set[int] = set()
     for candidate in related:
         if candidate.features is None:
             continue
@@ -790,12 +1060,24 @@ def decide(
         if gap > late_window.total_seconds():
             continue
         verdict = story_similarity(new.features, candidate.features)
+        if verdict.vetoed:
+            vetoed_stories.add(candidate.story_id)
         if not verdict.same_story:
             continue
         if gap > window.total_seconds() and not verdict.why.startswith("same investment"):
             continue
         if chosen is None or verdict.score > chosen[0]:
             chosen = (verdict.score, candidate, verdict)
+    if chosen is not None and chosen[1].story_id in vetoed_stories:
+        chosen = None
+        for candidate in related:
+            if candidate.features is None or candidate.story_id in vetoed_stories:
+                continue
+            gap = abs((seen - candidate.seen).total_seconds()) if (seen and candidate.seen) else 0.0
+            verdict = story_similarity(new.features, candidate.features)
+            if verdict.same_story and (gap <= window.total_seconds() or verdict.why.startswith("same investment")) \
+                    and gap <= late_window.total_seconds() and (chosen is None or verdict.score > chosen[0]):
+                chosen = (verdict.score, candidate, verdict)
     if chosen is not None:
         return DedupDecision("same-story", story_id=chosen[1].story_id, detail=chosen[2].why)
     return DedupDecision("new")

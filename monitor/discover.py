@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import xml.sax
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -30,6 +31,12 @@ TRACKING_PREFIXES = ("utm_", "pk_", "at_", "hsa_")
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
+#: Deepest element nesting parse_feed accepts. feedparser's time grows with the
+#: square of the depth (a feed 100,000 levels deep took 100 s of CPU, holding
+#: the whole service); real feeds nest about ten deep, XHTML content a few dozen.
+MAX_FEED_DEPTH = 500
+_TAG = re.compile(rb"<(/?)[A-Za-z][^<>]*?(/?)>")
+
 
 def canonical_url(url: str, base: str | None = None) -> str:
     """Absolute, normalised form of url: the key under which an article is stored.
@@ -39,11 +46,16 @@ def canonical_url(url: str, base: str | None = None) -> str:
     default port, upper-case scheme and host.
     """
     url = url.strip()
-    if base:
-        url = urljoin(base, url)
-    parts = urlsplit(url)
+    try:
+        if base:
+            url = urljoin(base, url)
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:
+        # "http://[::1" has no canonical form: kept as written, so that one bad
+        # link fails alone when fetched instead of taking its whole feed down.
+        return url
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower().rstrip(".")
     try:
         port = parts.port
     except ValueError:
@@ -59,7 +71,9 @@ def canonical_url(url: str, base: str | None = None) -> str:
         if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
     ]
     path = parts.path or "/"
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    # strip again: dropping a fragment can bare a space ("/a #top"), and the
+    # canonical form of a canonical URL must be itself.
+    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), "")).strip()
 
 
 #: Host prefixes that serve the same page in another dress (mobile, AMP).
@@ -113,10 +127,12 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
     A feed that is malformed but still yields entries is accepted (feedparser's
     "bozo" flag is common on real feeds); one that yields nothing raises.
     """
+    if _nesting_over(body, MAX_FEED_DEPTH):
+        raise DiscoverError(base_url, f"not a feed (elements nested more than {MAX_FEED_DEPTH} deep)")
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
     if not parsed.entries:
         problem = parsed.get("bozo_exception")
-        if parsed.get("version"):
+        if parsed.get("version") and not _malformed(parsed):
             return []  # a recognised feed that is simply empty
         raise DiscoverError(base_url, f"not a feed ({problem or 'no entries'})")
     links: dict[str, Link] = {}
@@ -134,7 +150,15 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
             published=_entry_date(entry),
             summary=_clean_html(entry.get("summary")),
         )
+    if not links and _malformed(parsed):
+        # Broken XML that yields no usable item is a broken feed, not an empty one.
+        raise DiscoverError(base_url, f"not a feed ({parsed.get('bozo_exception')})")
     return _newest_first(list(links.values()))
+
+
+def _malformed(parsed) -> bool:
+    """Did feedparser find the XML broken (not merely a missing Content-Type or charset)?"""
+    return isinstance(parsed.get("bozo_exception"), xml.sax.SAXException)
 
 
 def parse_listing(html: str, base_url: str, selector: str) -> list[Link]:
@@ -157,6 +181,21 @@ def parse_listing(html: str, base_url: str, selector: str) -> list[Link]:
             continue
         links[url] = Link(url=url, title=_clean(anchor.text(separator=" ")) or None)
     return list(links.values())
+
+
+def _nesting_over(body: bytes, limit: int) -> bool:
+    """Does some element of this XML nest more than `limit` deep? A linear scan of the tags."""
+    if body.count(b"<") <= limit:
+        return False
+    depth = 0
+    for tag in _TAG.finditer(body):
+        if tag.group(1):
+            depth = max(0, depth - 1)
+        elif not tag.group(2):
+            depth += 1
+            if depth > limit:
+                return True
+    return False
 
 
 def _entry_href(entry) -> str | None:

@@ -12,6 +12,7 @@ errors with ``raise ... from``::
     │   ├── HTTPStatusError         a final status that is not 2xx/304 (has .status)
     │   ├── BodyTooLarge            the body passed the size cap while streaming
     │   ├── TooManyRedirects        the redirect cap was reached or a loop seen
+    │   ├── UnsupportedContent      an article URL answered a PDF, an image...: not a page
     │   └── NetworkError            connect/read errors and timeouts, after retries
     ├── DiscoverError (ValueError)  a feed or listing page yielded nothing usable
     ├── StoreError                  the database cannot be opened or written
@@ -64,6 +65,10 @@ class TooManyRedirects(FetchError):
 
 
 class NetworkError(FetchError):
+    pass
+
+
+class UnsupportedContent(FetchError):
     pass
 
 

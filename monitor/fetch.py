@@ -11,6 +11,8 @@ API is notify's business). :class:`Fetcher` wraps one shared
   If-Modified-Since, and a 304 comes back as ``Fetched(not_modified=True)``;
 * retries with exponential backoff and jitter on network errors, 429 and
   5xx, honouring Retry-After up to ``max_retry_after``;
+* a deadline per request (:func:`answer_deadline`), so a server trickling
+  bytes just under ``read_timeout`` cannot hold a fetch for ever;
 * safety: redirects followed one hop at a time so every hop is checked, the
   SSRF guard (no private, loopback, link-local or metadata addresses unless
   ``allow_private_addresses``), a body cap enforced while streaming and
@@ -51,7 +53,7 @@ from monitor.errors import (
 )
 from monitor.types import Fetched, Settings, Validators
 
-__all__ = ["DEFAULT_ACCEPT", "Fetcher", "is_public_address", "parse_retry_after"]
+__all__ = ["DEFAULT_ACCEPT", "Fetcher", "answer_deadline", "is_public_address", "not_a_page", "parse_retry_after"]
 
 #: What fetch() accepts unless told otherwise: pages and feeds.
 DEFAULT_ACCEPT = (
@@ -269,15 +271,22 @@ class Fetcher:
     async def _get_once(self, url: str, target: httpx.URL, headers: dict[str, str]) -> _Answer:
         """One request; the body is read (within the cap) only for a 2xx."""
         host = self._host(target)
+        deadline = answer_deadline(self._settings)
         try:
             async with host.slots:
                 await self._wait_turn(host)
-                async with self._client.stream("GET", target, headers=headers) as response:
-                    body = b""
-                    if 200 <= response.status_code < 300:
-                        body = await self._read_capped(url, response)
-                    # Other bodies (redirects, errors) are dropped unread.
-                    return _Answer(str(target), response.status_code, response.headers, body)
+                # read_timeout bounds each read, not the answer: a server sending a
+                # byte just under it would hold this fetch for days (issue 8).
+                async with asyncio.timeout(deadline):
+                    async with self._client.stream("GET", target, headers=headers) as response:
+                        body = b""
+                        if 200 <= response.status_code < 300:
+                            body = await self._read_capped(url, response)
+                        # Other bodies (redirects, errors) are dropped unread.
+                        return _Answer(str(target), response.status_code, response.headers, body)
+        except TimeoutError as e:
+            # Not retried: a server that slow will be as slow at once.
+            raise NetworkError(url, f"no complete answer within the {deadline:g} s deadline at {target}") from e
         except _TRANSIENT:
             raise
         except httpx.HTTPError as e:
@@ -414,9 +423,12 @@ class Fetcher:
 
 def is_public_address(address: IPAddress) -> bool:
     """False for loopback, private, link-local, multicast, reserved, unspecified and metadata addresses."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        # ::ffff:127.0.0.1 reaches 127.0.0.1.
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is not None:
+            # ::ffff:127.0.0.1 reaches 127.0.0.1, and 6to4's 2002:7f00:1:: wraps it:
+            # Python calls the latter global, so judge the IPv4 address inside.
+            address = embedded
     if address in _CLOUD_METADATA:
         return False
     return address.is_global and not (
@@ -427,6 +439,29 @@ def is_public_address(address: IPAddress) -> bool:
         or address.is_reserved
         or address.is_unspecified
     )
+
+
+#: Media types that are never an article page, whatever the link said.
+_NOT_PAGES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip", "application/octet-stream",
+              "application/msword", "application/vnd.", "application/x-")
+#: How binary files start (PDF, PNG, GIF, JPEG, ZIP/Office, gzip), for servers that mislabel them.
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
+
+
+def not_a_page(content_type: str, body: bytes) -> str | None:
+    """Why a body cannot be an HTML page (a PDF, an image...), or None when it may be one."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    head = body[:1024].lstrip()
+    # UTF-16 text is full of NUL bytes; its byte-order mark says so.
+    binary = head.startswith(_BINARY_MAGIC) or (b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")))
+    if media.startswith(_NOT_PAGES) or binary:
+        return f"not an HTML page ({media or 'no Content-Type'})"
+    return None
+
+
+def answer_deadline(settings: Settings) -> float:
+    """Seconds one request may take from connecting to its last body byte: connect_timeout + 2 x read_timeout."""
+    return settings.connect_timeout + 2 * settings.read_timeout
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:

@@ -23,7 +23,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from .errors import RetryLater, Undeliverable
+from .crashpoints import checkpoint
+from .errors import RetryLater, StoreError, Undeliverable
 from . import metrics
 from .store import Store, iso, parse_iso
 from .types import Alert, Announcement, Article
@@ -157,8 +158,16 @@ def build_alert(store: Store, outbox_id: int, chat_id: str, story_id: int, messa
 async def deliver_due(store: Store, notifier: Notifier, limit: int = 100) -> int:
     """Send or edit every due outbox row once; return how many were delivered."""
     delivered = 0
+    try:
+        store.check_writable()
+    except StoreError as e:
+        # An alert sent now could not be marked sent, and would go again at
+        # every pass: hold them all until the database can write (issue 8).
+        log.error("alerts held: %s", e)
+        return 0
     for row in store.due_alerts(limit):
         alert = build_alert(store, row.id, row.chat_id, row.story_id, row.message_id)
+        checkpoint("deliver.before_send")
         try:
             if row.message_id and row.edit_pending:
                 await notifier.edit(alert)
@@ -180,7 +189,9 @@ async def deliver_due(store: Store, notifier: Notifier, limit: int = 100) -> int
                 store.mark_retry(row.id, error, store.clock() + timedelta(seconds=delay))
                 metrics.current().alert("retried")
             continue
+        checkpoint("deliver.sent")  # the duplicate window: sent, not yet marked
         store.mark_sent(row.id, message_id)
+        checkpoint("deliver.marked")
         metrics.current().alert("edited" if message_id is None and row.message_id else "sent")
         delivered += 1
     return delivered

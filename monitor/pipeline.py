@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import timedelta, timezone
 from typing import Callable
 
 from . import dedup, metrics
+from .crashpoints import checkpoint
 from .config import Config
 from .discover import canonical_url, discover_links, url_identity_key
-from .errors import DiscoverError, FetchError, MonitorError
+from .errors import DiscoverError, FetchError, MonitorError, StoreError, UnsupportedContent
 from .extract import extract
-from .fetch import Fetcher
+from .fetch import Fetcher, not_a_page
 from .invest import find_announcements
 from .notify import Notifier
+from .stagetimes import NO_TIMING, StageTimes
 from .store import Store
 from .types import Announcement, Article, DedupDecision, Link, Source
 
@@ -80,6 +83,20 @@ class Pipeline:
         self.store = store
         self.fetcher = fetcher
         self.notifier = notifier
+        #: Seconds per stage when a benchmark attaches a StageTimes; None costs nothing.
+        self.timings: StageTimes | None = None
+
+    def timed(self, stage: str):
+        """A context manager that adds its time to `stage` in self.timings, if any."""
+        return NO_TIMING if self.timings is None else self.timings.stage(stage)
+
+    def mark(self) -> float:
+        """A start time for lap(), when timing (0.0 otherwise): for a stage not shaped as a block."""
+        return self.timings.clock() if self.timings is not None else 0.0
+
+    def lap(self, stage: str, started: float) -> None:
+        if self.timings is not None:
+            self.timings.add(stage, self.timings.clock() - started)
 
     # --- crawling ---------------------------------------------------------------
 
@@ -105,6 +122,7 @@ class Pipeline:
         result = replace(result, seconds=time.monotonic() - started)
         metrics.current().observe_job("poll", result.seconds)
         health = self.store.record_poll(source.name, result.error)
+        checkpoint("crawl.poll_recorded")
         if result.error:
             log.warning("source %r failed (%d in a row): %s", source.name, health.consecutive_failures, result.error)
         return result
@@ -115,17 +133,33 @@ class Pipeline:
             page = await self.fetcher.fetch(source.url, self.store.validators(source.url))
         except FetchError as e:
             return PollResult(source.name, errors=1, error=e.reason)
+        checkpoint("crawl.feed_fetched")
         if page.not_modified:
             self.store.save_validators(source.url, page.validators, page.status)
-            return PollResult(source.name, fetched=1, not_modified=True)
+            # Links an interrupted poll left pending (a crash, a stop) would
+            # otherwise wait until the feed changes, maybe for ever (issue 8).
+            if not self.store.record_links(source, [], MAX_ARTICLE_ATTEMPTS):
+                return PollResult(source.name, fetched=1, not_modified=True)
+            links = []
+        else:
+            links = None
         try:
-            links = discover_links(source, page)
+            if links is None:
+                with self.timed("discover"):
+                    # In a thread: feedparser takes seconds on a big feed (10,000 items:
+                    # 4 s), which would stall every other poll and /healthz.
+                    links = await asyncio.to_thread(discover_links, source, page)
         except (DiscoverError, ValueError) as e:
             return PollResult(source.name, fetched=1, errors=1, error=str(e))
         # Validators are kept only once the page was understood, so a page that
         # failed to parse is fetched in full next time rather than answered 304.
-        self.store.save_validators(source.url, page.validators, page.status)
-        todo = self.store.record_links(source, links, MAX_ARTICLE_ATTEMPTS)
+        with self.timed("store"):
+            todo = self.store.record_links(source, links, MAX_ARTICLE_ATTEMPTS)
+            # After the links: validators saved first and a crash in between would
+            # answer the next poll 304 and lose these links for good (issue 8).
+            if not page.not_modified:
+                self.store.save_validators(source.url, page.validators, page.status)
+        checkpoint("crawl.links_recorded")
         todo = todo[: self.config.settings.max_articles_per_poll]
         outcomes = await asyncio.gather(*(self._article(source, link) for link in todo))
         new = sum(1 for o in outcomes if isinstance(o, ArticleOutcome) and not o.is_duplicate)
@@ -149,6 +183,9 @@ class Pipeline:
     async def _article(self, source: Source, link: Link) -> ArticleOutcome | str:
         """Fetch, extract and save one linked article; a failure is returned as its message."""
         known = self.store.article_by_url(link.url)
+        if known is None:
+            # The same page under a www./m./AMP variant is not fetched again either.
+            known = self.store.article_by_url_key(url_identity_key(link.url))
         if known is not None:
             # Another source already brought this URL: no need to fetch it again.
             self.store.link_done(source.name, link.url, known.article_id)
@@ -157,12 +194,17 @@ class Pipeline:
             return ArticleOutcome(decision, None, known.story_id)
         try:
             page = await self.fetcher.fetch(link.url)
-            article = extract(
-                page.text,
-                page.final_url,
-                content_selector=source.content_selector,
-                drop_selectors=source.drop_selectors,
-            )
+            checkpoint("crawl.article_fetched")
+            problem = not_a_page(page.content_type, page.body)
+            if problem:  # a PDF or an image would be stored as an article of garbage
+                raise UnsupportedContent(link.url, problem)
+            with self.timed("extract"):
+                article = extract(
+                    page.text,
+                    page.final_url,
+                    content_selector=source.content_selector,
+                    drop_selectors=source.drop_selectors,
+                )
             if not article.title and link.title:
                 article = replace(article, title=link.title)
             if article.lang is None and source.lang:
@@ -170,6 +212,10 @@ class Pipeline:
             if article.published is None and link.published:
                 article = replace(article, published=link.published)
             return self.save(article, url=link.url, source=source.name, guid=link.guid, link_url=link.url)
+        except (sqlite3.Error, StoreError):
+            # The database failed, not the page (a full disk, a read-only file):
+            # marking the link failed would spend its attempts and lose it.
+            raise
         except MonitorError as e:
             message = getattr(e, "reason", None) or str(e)
         except Exception as e:  # a bug on one page must not stop the poll
@@ -196,7 +242,10 @@ class Pipeline:
         (same URL, same or nearly the same text) reports what it announces but
         stores no announcements: its original already did.
         """
-        announcements = find_announcements(article.title, article.text, article.lang, article.published)
+        with self.timed("detect"):
+            announcements = find_announcements(article.title, article.text, article.lang, article.published)
+        checkpoint("detect.done")
+        dedup_started = self.mark()
         url = canonical_url(url) if url else None
         page_canonical = canonical_url(article.canonical_url) if article.canonical_url else None
         same_url = self.store.article_by_url(url) if url else None
@@ -211,6 +260,8 @@ class Pipeline:
         same_text = self.store.article_by_hash(digest) if same_url is None else None
         near, related = [], []
         seen = article.published or self.store.clock()
+        if seen.tzinfo is None:  # a naive date is taken as UTC, like the store does
+            seen = seen.replace(tzinfo=timezone.utc)
         window = timedelta(seconds=self.config.settings.story_window)
         if same_url is None and same_text is None:
             near = self.store.near_candidates(fingerprint.band_keys)
@@ -220,6 +271,7 @@ class Pipeline:
                 late_keys=[key for key in features.keys if key.startswith("a:")], late_window=dedup.LATE_WINDOW,
             )
         decision = dedup.decide(same_url, same_text, near, related, new=fingerprint, seen=seen, window=window)
+        self.lap("dedup", dedup_started)
         if decision.reason == "same-url":
             if link_url and source:
                 self.store.link_done(source, link_url, decision.duplicate_of)
@@ -227,21 +279,22 @@ class Pipeline:
             return ArticleOutcome(decision, None, decision.story_id, tuple(announcements))
         stored_announcements = announcements if decision.duplicate_of is None else []
         audience = self.notifier.audience(article, stored_announcements) if (self.notifier and stored_announcements) else []
-        stored = self.store.save_article(
-            article,
-            url=url,
-            source=source,
-            content_hash=digest,
-            story_id=decision.story_id,
-            duplicate_of=decision.duplicate_of,
-            announcements=stored_announcements,
-            audience=audience,
-            guid=guid,
-            external_id=external_id,
-            link_url=link_url,
-            fingerprint=fingerprint,
-            url_key=url_key,
-        )
+        with self.timed("store"):
+            stored = self.store.save_article(
+                article,
+                url=url,
+                source=source,
+                content_hash=digest,
+                story_id=decision.story_id,
+                duplicate_of=decision.duplicate_of,
+                announcements=stored_announcements,
+                audience=audience,
+                guid=guid,
+                external_id=external_id,
+                link_url=link_url,
+                fingerprint=fingerprint,
+                url_key=url_key,
+            )
         metrics.current().article(
             duplicate=decision.duplicate_of is not None, new_story=stored.new_story,
             announcements=len(announcements), alerts_owed=stored.alerts_owed,

@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import sqlite3
 from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from . import metrics
+from .errors import StoreError
 from .notify import Notifier, deliver_due
 from .pipeline import Pipeline, PollResult
 from .store import Store
@@ -178,6 +180,9 @@ class Crawler:
                 await self.courier.deliver()
         except asyncio.CancelledError:
             raise
+        except (sqlite3.Error, StoreError) as e:
+            # Nothing was marked done: the poll is redone once the database writes again.
+            log.error("poll of %s could not write the database: %s", source.name, e)
         except Exception:
             log.exception("poll of %s crashed", source.name)
             self._back_off(source)

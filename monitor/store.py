@@ -15,6 +15,7 @@ only duplicate window is between delivery and that mark.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .crashpoints import checkpoint
 from .dedup import Candidate, Fingerprint, StoryFeatures, pack_signature, unpack_signature
 from .errors import StoreError
 from .types import AlertSource, Announcement, Article, Link, Source, Validators
@@ -193,6 +195,15 @@ CREATE TABLE article_keys (
 ) WITHOUT ROWID;
 """
 
+#: Candidates sharing a single name with a new article that dedup still compares (the closest in time).
+WEAK_CANDIDATES = 5
+#: Parsed story fingerprints kept in memory (they never change once written).
+FEATURES_CACHE_SIZE = 5000
+
+#: Room the database must have left (in the file's page limit and on its disk)
+#: to be ready: a few articles with their indexes need a few hundred KB.
+MIN_ROOM_BYTES = 4 * 1024 * 1024
+
 #: Forward migrations, in order: MIGRATIONS[n] takes the schema from version n to n+1.
 MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2_TELEGRAM, SCHEMA_V3_DEDUP]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -280,6 +291,7 @@ class Store:
     def __init__(self, db: sqlite_utils.Database, clock=utcnow):
         self.db = db
         self.clock = clock
+        self._features_cache: dict[int, Candidate] = {}
 
     @classmethod
     def open(cls, path: str | Path, clock=utcnow) -> "Store":
@@ -296,6 +308,13 @@ class Store:
             # NORMAL with WAL is durable across process crashes (only a power
             # cut can lose the last transactions), and much faster than FULL.
             conn.execute("PRAGMA synchronous = NORMAL")
+            # An article's commit dirties ~50 pages (FTS, LSH bands, story keys),
+            # so the default checkpoint (1000 pages) ran every ~20 articles, each
+            # with two fsyncs that stall the event loop; 10000 pages (40 MB of WAL)
+            # halves the store's wall time (benchmarks/pipeline.py). The limit
+            # truncates the WAL file back after a checkpoint.
+            conn.execute("PRAGMA wal_autocheckpoint = 10000")
+            conn.execute("PRAGMA journal_size_limit = 67108864")
             store = cls(db, clock)
             store.migrate()
         except (sqlite3.Error, OSError) as e:
@@ -324,13 +343,36 @@ class Store:
                 self.db.execute(f"PRAGMA user_version = {target}")
 
     def check_writable(self) -> None:
-        """Raise StoreError unless a write transaction can be committed."""
+        """Raise StoreError unless a write transaction can be committed and there is room to grow.
+
+        A small commit can succeed on a full disk or a full database (pages are
+        reused), so the room left is checked too: the file's page limit and
+        the free space of its disk (issue 8: full disk, never silent loss).
+        """
         try:
             with self.db.atomic():
                 self.db.execute("CREATE TABLE IF NOT EXISTS _probe (x)")
                 self.db.execute("DELETE FROM _probe")
+            problem = self._room_problem()
         except sqlite3.Error as e:
             raise StoreError(f"database not writable: {e}") from e
+        if problem:
+            raise StoreError(problem)
+
+    def _room_problem(self) -> str | None:
+        """Why the database could not take a few more articles, or None."""
+        page_size = self.db.execute("PRAGMA page_size").fetchone()[0]
+        pages = self.db.execute("PRAGMA page_count").fetchone()[0]
+        most = self.db.execute("PRAGMA max_page_count").fetchone()[0]
+        free = self.db.execute("PRAGMA freelist_count").fetchone()[0]
+        if (most - pages + free) * page_size < MIN_ROOM_BYTES:
+            return f"database full: {pages} pages of {page_size} bytes used, at most {most} allowed"
+        path = next((row[2] for row in self.db.execute("PRAGMA database_list") if row[1] == "main"), "")
+        if path:
+            left = shutil.disk_usage(Path(path).parent).free
+            if left < MIN_ROOM_BYTES:
+                return f"disk full: {left} bytes free where the database is ({Path(path).parent})"
+        return None
 
     # --- sources and fetch state ----------------------------------------------
 
@@ -542,6 +584,8 @@ class Store:
                 ).rowcount
             if link_url and source:
                 self.link_done(source, link_url, article_id)
+            checkpoint("store.before_commit")  # a kill here must roll all of it back
+        checkpoint("store.committed")
         return StoredArticle(article_id, story_id, new_story, alerts_owed)
 
     # --- dedup fingerprints (issue 5) ---------------------------------------------
@@ -552,7 +596,8 @@ class Store:
             self.db.execute("UPDATE articles SET url_key = ? WHERE id = ?", (url_key, article_id))
         if fingerprint is None:
             return
-        seen = iso(article.published or self.clock())
+        moment = article.published or self.clock()
+        seen = iso(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
         self.db.execute(
             "INSERT INTO article_features (article_id, seen, signature, shingles, features) VALUES (?, ?, ?, ?, ?)",
             (
@@ -584,7 +629,7 @@ class Store:
             LIMIT ?""",
             [*keys, limit],
         ).fetchall()
-        return self._candidates([row[0] for row in rows])
+        return self._candidates([row[0] for row in rows], signatures=True)
 
     def story_candidates(
         self,
@@ -593,7 +638,7 @@ class Store:
         window: timedelta,
         late_keys: Iterable[str] = (),
         late_window: timedelta | None = None,
-        limit: int = 40,
+        limit: int = 20,
     ) -> list[Candidate]:
         """Stored articles within `window` of `seen` sharing story keys, most keys first.
 
@@ -602,24 +647,36 @@ class Store:
         `late_keys` (investment keys) are looked up over the wider `late_window`.
         """
         counts: dict[int, int] = {}
+        distance: dict[int, float] = {}
         for wanted, span in ((list(keys), window), (list(late_keys), late_window)):
             if not wanted or span is None:
                 continue
             low, high = iso(seen - span), iso(seen + span)
-            for article_id, shared in self.db.execute(
-                f"""SELECT article_id, count(*) FROM article_keys
-                WHERE key IN ({",".join("?" * len(wanted))}) AND seen BETWEEN ? AND ? GROUP BY article_id""",
+            # A shared amount or number weighs two, a shared name one.
+            for article_id, shared, when in self.db.execute(
+                f"""SELECT article_id, sum(CASE WHEN key LIKE 'e:%' THEN 1 ELSE 2 END), max(seen)
+                FROM article_keys WHERE key IN ({",".join("?" * len(wanted))}) AND seen BETWEEN ? AND ?
+                GROUP BY article_id""",
                 [*wanted, low, high],
             ):
                 counts[article_id] = counts.get(article_id, 0) + shared
-        best = sorted(counts, key=lambda article_id: (-counts[article_id], article_id))[:limit]
-        return self._candidates(best)
+                distance[article_id] = abs((parse_iso(when) - seen).total_seconds())
+        # Most shared first; among equals, the closest in time. One shared name alone
+        # ("e:apple") is common: only the few closest such articles are compared.
+        ranked = sorted(counts, key=lambda article_id: (-counts[article_id], distance[article_id]))
+        strong = [article_id for article_id in ranked if counts[article_id] >= 2][:limit]
+        weak = [article_id for article_id in ranked if counts[article_id] < 2][:WEAK_CANDIDATES]
+        return self._candidates(strong + weak)
 
-    def _candidates(self, article_ids: list[int]) -> list[Candidate]:
+    def _candidates(self, article_ids: list[int], signatures: bool = False) -> list[Candidate]:
         if not article_ids:
             return []
+        if not signatures:
+            cached = [self._features_cache.get(article_id) for article_id in article_ids]
+            if all(cached):
+                return cached
         rows = self.db.execute(
-            f"""SELECT f.article_id, a.story_id, f.seen, f.signature, f.shingles, f.features
+            f"""SELECT f.article_id, a.story_id, f.seen, {"f.signature" if signatures else "NULL"}, f.shingles, f.features
             FROM article_features AS f JOIN articles AS a ON a.id = f.article_id
             WHERE f.article_id IN ({",".join("?" * len(article_ids))})""",
             article_ids,
@@ -632,6 +689,13 @@ class Store:
             )
             for row in rows
         }
+        if not signatures:
+            # Features never change once written and the same recent articles come
+            # back as candidates again and again: keep the parsed ones.
+            for candidate in by_id.values():
+                self._features_cache[candidate.article_id] = candidate
+            while len(self._features_cache) > FEATURES_CACHE_SIZE:
+                self._features_cache.pop(next(iter(self._features_cache)))
         return [by_id[article_id] for article_id in article_ids if article_id in by_id]
 
     def _first_from_source(self, story_id: int, article_id: int, source: str | None) -> bool:
@@ -825,6 +889,7 @@ class Store:
         """Articles whose title or text has every word (FTS5, accents ignored), best first.
 
         Each word is quoted for FTS5, so nothing the user types is read as query syntax.
+        `snippet` marks the matches with U+E000 and U+E001 (private-use: never in articles).
         """
         if not words:
             return []
@@ -833,7 +898,7 @@ class Store:
             return list(
                 self.db.query(
                     """SELECT a.id, a.title, a.url, a.source, a.lang, a.published, a.story_id,
-                    snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet
+                    snippet(articles_fts, 1, char(57344), char(57345), '…', 12) AS snippet
                     FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid
                     WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?""",
                     (query, limit),

@@ -23,16 +23,20 @@ import asyncio
 import html
 import logging
 import time
+import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
-from .errors import NotifyError, RetryLater, Undeliverable
+from . import metrics
+from .errors import ConfigError, MonitorError, NotifyError, RetryLater, Undeliverable
 from .filters import Filters, matches
 from .store import Store, utcnow
 from .types import Alert, Announcement, Article
@@ -360,7 +364,33 @@ def digest_due(digest_time: str, last_digest: datetime | None, now: datetime) ->
 # --- the notifier -------------------------------------------------------------------------
 
 
-def _seconds(value) -> float:
+#: The update types the bot handles.
+ALLOWED_UPDATES = ["message", "channel_post", "callback_query"]
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Webhook mode: Telegram POSTs updates to `url`, which reaches host:port/path here."""
+
+    #: The public HTTPS URL given to Telegram (setWebhook), e.g. https://bot.example.org/telegram.
+    url: str
+    host: str = "127.0.0.1"
+    port: int = 8443
+    #: Checked against the X-Telegram-Bot-Api-Secret-Token header of each POST.
+    secret: str | None = None
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path.strip("/")
+
+
+def _retry_after_seconds(error: RetryAfter) -> float:
+    # PTB 22 warns that retry_after will become a timedelta; accept both, quietly.
+    value = getattr(error, "_retry_after", None)
+    if value is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -379,6 +409,7 @@ class TelegramNotifier:
         admin_ids: tuple[int, ...] = (),
         polling: bool = True,
         poll_timeout: float = 10.0,
+        webhook: "Webhook | None" = None,
         pacer: Pacer | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         now: Callable[[], datetime] = utcnow,
@@ -389,6 +420,7 @@ class TelegramNotifier:
         self.admin_ids = tuple(admin_ids)
         self.polling = polling
         self.poll_timeout = poll_timeout
+        self.webhook = webhook
         self.pacer = pacer or Pacer(sleep=sleep)
         self.sleep = sleep
         self.now = now
@@ -398,16 +430,30 @@ class TelegramNotifier:
     # --- lifecycle ----------------------------------------------------------------
 
     async def start(self) -> None:
-        await self.application.initialize()
+        try:
+            await self.application.initialize()  # getMe: checks the token
+        except InvalidToken:
+            # PTB's message quotes the token: say it without.
+            self.token_refused = True
+            raise ConfigError("the Telegram Bot API refused TELEGRAM_BOT_TOKEN (revoked or mistyped?)") from None
+        except TelegramError as e:
+            message = e.message.replace(self.bot.token, "<token>")
+            raise MonitorError(f"cannot reach the Telegram Bot API: {type(e).__name__}: {message}") from None
         try:
             await self.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
         except TelegramError as e:
             log.warning("could not set the bot's command list: %s", e)
         await self.application.start()
-        if self.polling and self.application.updater is not None:
-            await self.application.updater.start_polling(
-                timeout=timedelta(seconds=self.poll_timeout), allowed_updates=["message", "channel_post", "callback_query"]
+        updater = self.application.updater
+        if self.polling and updater is not None and self.webhook is not None:
+            # Telegram POSTs updates to the public URL; the reverse proxy forwards them here.
+            await updater.start_webhook(
+                listen=self.webhook.host, port=self.webhook.port, url_path=self.webhook.path,
+                webhook_url=self.webhook.url, secret_token=self.webhook.secret, allowed_updates=ALLOWED_UPDATES,
             )
+            log.info("telegram webhook: %s, listening on %s:%d", self.webhook.url, self.webhook.host, self.webhook.port)
+        elif self.polling and updater is not None:
+            await updater.start_polling(timeout=timedelta(seconds=self.poll_timeout), allowed_updates=ALLOWED_UPDATES)
         self.started = True
         log.info("telegram bot started as @%s", self.bot.username)
 
@@ -455,7 +501,14 @@ class TelegramNotifier:
 
     # --- alerts -------------------------------------------------------------------------
 
+    def _check_active(self, chat_id: str) -> None:
+        sub = self.store.subscription(chat_id)
+        if sub is not None and not sub.active:
+            # Read before this pass began, then the chat left (or blocked us): do not send.
+            raise Undeliverable(chat_id, f"subscription inactive ({sub.inactive_reason or 'unsubscribed'})")
+
     async def send(self, alert: Alert) -> str | None:
+        self._check_active(alert.chat_id)
         lang = self._lang(alert.chat_id)
         message = await self.deliver(
             alert.chat_id, alert_text(alert, lang), plain=alert_text(alert, lang, rich=False),
@@ -464,11 +517,16 @@ class TelegramNotifier:
         return str(message.message_id) if message is not None else None
 
     async def edit(self, alert: Alert) -> None:
+        self._check_active(alert.chat_id)
         lang = self._lang(alert.chat_id)
         await self.deliver(
             alert.chat_id, alert_text(alert, lang), plain=alert_text(alert, lang, rich=False),
             keyboard=alert_keyboard(alert, lang), edit_message_id=int(alert.message_id),
         )
+
+    def _clean(self, message: str) -> str:
+        """An error text without the token (an HTTP library may quote a URL)."""
+        return message.replace(self.bot.token, "<token>") if self.bot.token else message
 
     async def deliver(self, chat_id: str, text: str, *, plain: str | None = None, keyboard=None,
                       edit_message_id: int | None = None):
@@ -494,7 +552,8 @@ class TelegramNotifier:
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
             except RetryAfter as e:
-                wait = _seconds(e.retry_after)
+                metrics.record_telegram_429()
+                wait = _retry_after_seconds(e)
                 retry_afters += 1
                 if wait > MAX_RETRY_WAIT or retry_afters > 5:
                     raise RetryLater(chat_id, f"flood control: retry after {wait:.0f}s", wait) from None
@@ -525,14 +584,14 @@ class TelegramNotifier:
                     return None
                 if "chat not found" in reason:
                     self.store.deactivate_subscription(chat_id, f"gone: {e.message}")
-                raise Undeliverable(chat_id, e.message) from None
+                raise Undeliverable(chat_id, self._clean(e.message)) from None
             except InvalidToken:
                 self.token_refused = True
                 raise NotifyError(chat_id, "the bot token was refused (check TELEGRAM_BOT_TOKEN)") from None
             except NetworkError as e:  # 5xx, timeouts, connection errors (TimedOut is one)
                 network_failures += 1
                 if network_failures > NETWORK_RETRIES:
-                    raise NotifyError(chat_id, f"network: {e.message}") from None
+                    raise NotifyError(chat_id, f"network: {self._clean(e.message)}") from None
                 await self.sleep(NETWORK_BACKOFF * 2 ** (network_failures - 1))
 
     async def deliver_all(self, chat_id: str, text: str) -> list:

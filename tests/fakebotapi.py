@@ -198,6 +198,14 @@ class FakeBotAPI:
             message["from"] = {"id": uid, "is_bot": False, "first_name": f"User{uid}", "language_code": language_code}
         return self._push({"message": message})
 
+    def migrate(self, chat_id: int | str, new_chat_id: int) -> int:
+        """Inject the service message a group sends when it becomes a supergroup."""
+        chat = self.chat(chat_id, "group")
+        return self._push({"message": {
+            "message_id": self._message_id(), "date": int(time.time()), "chat": chat,
+            "from": {"id": 7, "is_bot": False, "first_name": "User7"}, "migrate_to_chat_id": int(new_chat_id),
+        }})
+
     def press(self, chat_id: int | str, message_id: int, data: str, *, user_id: int | None = None) -> int:
         """Inject a press on an inline button of the bot's message."""
         chat = self.chat(chat_id)
@@ -439,3 +447,19 @@ def _fault_answer(fault: _Fault) -> tuple[int, dict]:
         return 400, {"ok": False, "error_code": 400, "description": options.get("description", "Bad Request: chat not found")}
     status = options.get("status", 502)
     return status, {"ok": False, "error_code": status, "description": options.get("description", "Bad Gateway")}
+
+
+class FakeClock:
+    """A monotonic clock and a sleep that advances it: pacing tests without waiting."""
+
+    def __init__(self, start: float = 1000.0):
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += max(0.0, seconds)
+        await asyncio.sleep(0)

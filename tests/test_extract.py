@@ -7,6 +7,7 @@ page of anonymous <div>s, a paywalled page with its body in JSON-LD.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import json
 import random
@@ -400,6 +401,13 @@ TITLED = "<div class=post><h1>Plant to open in Lyon</h1><div class=meta>{}</div>
         ("", "May 13, 2024", datetime(2024, 5, 13, tzinfo=UTC)),
         ("", "Sept. 3, 2024 at 4:05 p.m. ET", datetime(2024, 9, 3, 16, 5, tzinfo=UTC)),
         ("", "Published 13 May 2024, 08:30", datetime(2024, 5, 13, 8, 30, tzinfo=UTC)),
+        ("", "Publié le 13/05/2024 à 14h02", datetime(2024, 5, 13, 14, 2, tzinfo=UTC)),
+        ("", "Mis à jour : 03.12.2024", datetime(2024, 12, 3, tzinfo=UTC)),
+        ("", "Posted 05/13/2024 4:05 pm", datetime(2024, 5, 13, 16, 5, tzinfo=UTC)),
+        ("", "2024年5月13日 14:02", datetime(2024, 5, 13, 14, 2, tzinfo=UTC)),
+        ("", "Опубликовано 13 мая 2024", datetime(2024, 5, 13, tzinfo=UTC)),
+        ("", "Pubblicato il 13 maggio 2024", datetime(2024, 5, 13, tzinfo=UTC)),
+        ("", "2024.05.13 09:30", datetime(2024, 5, 13, 9, 30, tzinfo=UTC)),
         ("", "By our reporter", None),
     ],
 )  # fmt: skip
@@ -441,7 +449,36 @@ def test_the_time_of_a_teaser_far_from_the_body_is_not_the_publication_date():
     ],
 )  # fmt: skip
 def test_lang_is_read_from_the_page_as_a_two_letter_code(lang, head, lang_code):
-    assert extract(html(FILLER, head=head, lang=lang)).lang == lang_code
+    # Too little text for the detector to overrule what the page declares.
+    assert extract(html("<p>Lyon, 13/05/2024: 180 MW.</p>", head=head, lang=lang)).lang == lang_code
+
+
+FRENCH = (
+    "<p>La société a indiqué qu'elle construirait la nouvelle usine dans le nord du pays et qu'elle "
+    "prévoit les premières embauches avant la fin de l'année, avec d'autres au fur et à mesure.</p>"
+    "<p>Le chantier doit commencer à l'automne et durer environ dix-huit mois, selon le calendrier "
+    "présenté aux élus lors de leur réunion de lundi.</p>"
+)
+
+
+@pytest.mark.parametrize("declared", ["en", "en-US", "de"])
+def test_a_declared_lang_that_the_text_plainly_contradicts_is_overruled(declared):
+    """Templates declare the CMS's default: a French article on a site labelled en-US is French."""
+    assert extract(html(FRENCH, lang=declared)).lang == "fr"
+
+
+def test_a_declared_lang_that_the_text_confirms_is_kept():
+    assert extract(html(FRENCH, lang="fr-CA")).lang == "fr"
+    assert extract(html(FILLER, lang="en-GB")).lang == "en"
+
+
+def test_a_declared_lang_close_to_the_detected_one_stands():
+    """Detectors confuse Malay and Indonesian; the site knows which it writes."""
+    text = (
+        "<p>Pemerintah mengumumkan pada hari Senin bahwa pembangunan pabrik baru di wilayah utara akan "
+        "dimulai tahun depan dan diperkirakan membuka ribuan lapangan kerja bagi masyarakat setempat.</p>"
+    )
+    assert extract(html(text, lang="ms")).lang == "ms"
 
 
 @pytest.mark.parametrize(
@@ -457,8 +494,25 @@ def test_lang_is_read_from_the_page_as_a_two_letter_code(lang, head, lang_code):
          "los primeros trabajadores antes de fin de año, con más puestos a medida que crezca el sitio.", "es"),
     ],
 )  # fmt: skip
-def test_lang_is_guessed_from_stopwords_when_the_page_declares_none(text, lang_code):
+def test_lang_is_detected_when_the_page_declares_none(text, lang_code):
     assert extract(html(f"<p>{text}</p><p>{text}</p>", lang=None)).lang == lang_code
+
+
+@pytest.mark.parametrize(
+    "text, lang_code",
+    [
+        ("A empresa afirmou que vai construir a nova fábrica no norte do país e que espera contratar os "
+         "primeiros trabalhadores até ao fim do ano, com mais vagas à medida que o projeto crescer.", "pt"),
+        ("L'azienda ha dichiarato che costruirà il nuovo stabilimento nel nord del paese e che prevede di "
+         "assumere i primi lavoratori entro la fine dell'anno, con altri posti man mano che il sito cresce.", "it"),
+        ("Het bedrijf zei dat het de nieuwe fabriek in het noorden van het land zal bouwen en dat het de "
+         "eerste werknemers voor het einde van het jaar verwacht aan te nemen, met meer banen daarna.", "nl"),
+        ("Компания заявила, что построит новый завод на севере страны и рассчитывает нанять первых "
+         "работников до конца года, а по мере роста площадки появятся и другие рабочие места.", "ru"),
+    ],
+)  # fmt: skip
+def test_lang_detection_is_not_limited_to_english_and_french(text, lang_code):
+    assert extract(html(f"<p>{text}</p>", lang=None)).lang == lang_code
 
 
 @pytest.mark.parametrize(
@@ -664,3 +718,147 @@ def test_a_page_labelled_utf8_but_written_in_windows_1252_reads_its_accents():
     document = html("<p>Le conseil régional a approuvé le projet de centrale solaire à l'unanimité lundi soir.</p>" * 3)
     article = extract(document.encode("cp1252"))
     assert "Le conseil régional a approuvé le projet" in article.text
+
+
+def test_megabytes_of_random_bytes_are_not_html():
+    article = extract(random.Random(11).randbytes(5_000_000))
+    assert (article.text, article.reason) == ("", "not html")
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_page_in_utf16_or_utf32_with_a_byte_order_mark_is_read(codec):
+    document = html(FRENCH, lang="fr")
+    data = document.encode(codec)
+    if codec == "utf-16-be":  # Python writes no BOM for an explicit byte order
+        data = codecs.BOM_UTF16_BE + data
+    article = extract(data)
+    assert "La société a indiqué qu'elle construirait la nouvelle usine" in article.text
+
+
+# ---------------------------------------------------------------------------
+# Generalising: boilerplate in other languages, quoted posts, articles in parts,
+# the title and byline repeated at the edges of the body.
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Related", "You may also like", "Trending now", "More stories like this", "Don't miss",
+        "Leia também", "Veja também", "Leggi anche", "Articoli correlati", "Lesen Sie auch",
+        "Weitere Artikel", "Lees ook", "Meer nieuws", "Lee también", "Más noticias", "À découvrir aussi",
+        "Czytaj także", "Читайте также", "Похожие статьи", "相关文章", "関連記事", "관련 기사", "اقرأ أيضا",
+    ],
+)  # fmt: skip
+def test_a_heading_that_introduces_other_articles_goes_with_its_list_in_many_languages(label):
+    teasers = "".join(f'<li><a href="/n/{i}">Another story number {i} about something else entirely</a></li>' for i in range(4))
+    page_html = html(f"<article class=story>{FILLER}<h3>{label}</h3><ul>{teasers}</ul>{FILLER}</article>")
+    text = extract(page_html).text
+    assert label not in text
+    assert "Another story number" not in text
+    assert text.count("The regional council said") == 2
+
+
+def test_a_post_quoted_in_the_article_is_kept_though_its_wrapper_is_classed_social():
+    quote = "We are delighted to confirm the new plant will open in Lyon next spring, with 400 jobs."
+    embed = (
+        f'<div class="social-media-embed"><blockquote class="twitter-tweet"><p>{quote}</p>'
+        '— Plant Co (@plantco) <a href="https://twitter.example/plantco/status/1">May 13, 2024</a></blockquote></div>'
+    )
+    share = '<div class="social-share"><a href="/s/fb">Facebook</a> <a href="/s/x">X</a></div>'
+    text = extract(html(f"<article class=story>{FILLER}{embed}{share}{FILLER}</article>")).text
+    assert quote in text
+    assert "Facebook" not in text
+
+
+def test_an_article_cut_into_sections_between_full_width_pictures_is_read_whole():
+    part = '<div class="post-body">{}</div>'
+    first = "<p>The first part explains why the council chose the northern site after two years of studies.</p>" * 3
+    second = "<p>The second part describes the building work, which should last about eighteen months.</p>" * 3
+    picture = '<section class="wide"><img src="a.jpg" alt=""></section>'
+    body = (
+        f'<div class="row"><div class="col">{part.format(first)}</div></div>{picture}'
+        f'<div class="row"><div class="col">{part.format(second)}</div></div>'
+        '<div class="teasers"><div class="teaser"><a href="/x">Another story</a></div></div>'
+    )
+    text = extract(html(body)).text
+    assert text.index("The first part") < text.index("The second part")
+    assert text.count("The second part") == 3
+    assert "Another story" not in text
+
+
+def test_the_title_byline_and_date_repeated_at_the_top_of_the_body_are_dropped():
+    head = "<title>Council approves the tram line</title>"
+    top = "<h2>Council approves the tram line</h2><p>By Jane Doe</p><p>13/05/2024 14:02</p>"
+    text = extract(html(f"<article class=story>{top}{FILLER}<p>Updated May 14, 2024</p></article>", head=head)).text
+    assert text.startswith("The regional council said")
+    assert text.endswith("meeting on Monday.")
+
+
+def test_a_short_first_sentence_with_a_date_is_body_text():
+    lead = "<p>On May 13, 2024, the council approved the plan.</p>"
+    text = extract(html(f"<article class=story>{lead}{FILLER}</article>")).text
+    assert text.startswith("On May 13, 2024, the council approved the plan.")
+
+
+def test_monitor_extract_explain_prints_one_line_per_dropped_block(tmp_path, capsys):
+    from monitor.cli import main
+
+    path = tmp_path / "page.html"
+    path.write_bytes(page("fr_wordpress_blog.html"))
+    assert main(["extract", str(path), "--explain"]) == 0
+    out = capsys.readouterr().out
+    listing = out.split("dropped blocks", 1)[1].splitlines()[1:]
+    assert listing and all(line.count(" — ") >= 2 for line in listing)
+    assert any(line.startswith("class/id 'comment' — ") and "#comments" in line for line in listing)
+    assert any(line.startswith("heading 'Les derniers articles' — ") for line in listing)
+
+
+def test_megabytes_of_tiny_elements_are_cut_to_a_bounded_number_of_tags():
+    document = html(FILLER + "<p>" + "<b>x</b> " * 150_000 + "</p>")
+    article = extract(document)
+    assert article.text.startswith("The regional council said")
+    assert article.reason.startswith("too many elements: read the first")
+
+
+def test_a_huge_class_attribute_is_read_in_part():
+    document = html(f'<div class="{"story " * 200_000}share">{FILLER}</div>')
+    assert extract(document).text.startswith("The regional council said")
+
+
+@pytest.mark.parametrize(
+    "content_selector, drop_selectors, kept, gone",
+    [
+        # The footer is boilerplate to the heuristics: only the source's selector can pick it.
+        ("footer", (), "All rights reserved", "battery cell plant near Lyon"),
+        (None, ("article p:nth-of-type(2)",), "battery cell plant near Lyon", "employ about 1,500 people"),
+    ],
+)
+async def test_a_sources_selectors_from_feeds_toml_reach_the_extractor_in_the_pipeline(
+    web, store, content_selector, drop_selectors, kept, gone
+):
+    """content_selector and drop_selectors of a source apply to its article pages (issue 3)."""
+    import io
+
+    from monitor.config import Config
+    from monitor.fetch import Fetcher
+    from monitor.notify import ConsoleNotifier
+    from monitor.pipeline import Pipeline
+    from monitor.types import Settings, Source
+    from sites import INVESTMENT_EN, serve_site
+
+    settings = Settings(allow_private_addresses=True, host_delay=0, backoff=0, retries=1)
+    serve_site(web, [INVESTMENT_EN])
+    source = Source(
+        name="Wire",
+        url=web.url("/feed.xml"),
+        backfill=10,
+        content_selector=content_selector,
+        drop_selectors=drop_selectors,
+    )
+    config = Config(settings, (source,))
+    store.sync_sources(config.sources)
+    async with Fetcher(settings) as fetcher:
+        await Pipeline(config, store, fetcher, ConsoleNotifier(None, stream=io.StringIO())).poll(source)
+    text = next(store.db.query("SELECT text FROM articles"))["text"]
+    assert kept in text
+    assert gone not in text

@@ -11,7 +11,12 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
+import re
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -157,3 +162,34 @@ async def test_a_notifier_that_cannot_deliver_makes_the_service_unready(store, w
 def test_a_notifier_without_a_health_method_is_ok_and_a_crashing_one_is_not():
     assert notifier_state(ConsoleNotifier(None)) == "ok"
     assert notifier_state(CrashingCheck(None)) == "RuntimeError: state unknown"
+
+
+# --- the container's files -----------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def dockerfile_healthcheck() -> list[str]:
+    """The exec-form command of the Dockerfile's HEALTHCHECK."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    line = next(line for line in text.splitlines() if line.startswith("HEALTHCHECK"))
+    return json.loads(line[line.index("CMD") + 3:].strip())
+
+
+@pytest.mark.parametrize("status, passes", [(200, True), (503, False)])
+def test_the_images_healthcheck_passes_on_200_and_fails_on_503(web, status, passes):
+    web.route("/healthz", '{"status": "x"}', status=status)
+    command = dockerfile_healthcheck()
+    assert command[0] == "python"
+    port = web.base.rsplit(":", 1)[1]
+    done = subprocess.run([sys.executable, *command[1:]], env={**os.environ, "MONITOR_HTTP_PORT": port},
+                          capture_output=True, timeout=30)
+    assert (done.returncode == 0) == passes
+    assert web.hits("/healthz") == 1
+
+
+def test_env_example_names_only_variables_the_monitor_reads():
+    names = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(encoding="utf-8"), re.M))
+    source = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "monitor").glob("*.py"))
+    assert {"TELEGRAM_BOT_TOKEN", "MONITOR_LOG_LEVEL", "MONITOR_LOG_FORMAT"} <= names
+    assert sorted(name for name in names if f'"{name}"' not in source) == []

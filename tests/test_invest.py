@@ -5,6 +5,7 @@ stories (a French and an English telling of two companies' commitments to
 France) without copying any.
 """
 
+import re
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -315,3 +316,162 @@ def test_sentences_do_not_break_inside_numbers_or_abbreviations():
     found = one("", text, "en")
     assert found.evidence == text
     assert (found.amount, found.location) == (Decimal("4300000000"), "Ohio")
+
+
+# --- rules added from the labelled set (benchmarks/data/invest) -----------------------
+
+
+def test_a_wire_dateline_is_neither_the_investor_nor_the_place():
+    text = "OSLO, March 3 (Reuters) - Halvard Energi will invest NOK 12 billion in a new grid link, it said."
+    found = one("", text, "en")
+    assert (found.investor, found.amount, found.currency) == ("Halvard Energi", Decimal("12000000000"), "NOK")
+    assert found.location is None
+
+
+def test_the_owner_before_a_possessive_is_not_the_investor():
+    found = one("", "Norway's Pellor Fund will invest $2 billion in data centres in Texas.", "en")
+    assert (found.investor, found.location) == ("Pellor Fund", "Texas")
+
+
+def test_an_appositive_between_subject_and_verb_is_skipped():
+    text = "Tallworth, a Leeds startup that sells scheduling software, has raised £6m led by Kestrel Capital."
+    found = one("", text, "en")
+    assert (found.recipient, found.investor, found.location, found.kind) == (
+        "Tallworth", "Kestrel Capital", "Leeds", "funding_round")
+
+
+def test_the_lead_investor_named_in_the_next_sentence_is_found():
+    text = "Quillon, a Nantes startup, has raised €9 million. Partech led the round, joined by angels."
+    found = one("", text, "fr")
+    assert (found.investor, found.recipient, found.location) == ("Partech", "Quillon", "Nantes")
+
+
+def test_a_city_adjective_places_a_french_startup():
+    found = one("", "La start-up bordelaise Volteo lève 5 millions d'euros auprès de Kima Ventures.", "fr")
+    assert (found.location, found.investor) == ("Bordeaux", "Kima Ventures")
+
+
+def test_money_into_a_named_company_is_a_stake_and_into_a_plant_is_capex():
+    stake = one("", "Corvane will invest $10 billion in Lumen Logic.", "en")
+    plant = one("", "Corvane will invest $10 billion in a new factory in Ohio.", "en")
+    assert (stake.kind, stake.recipient) == ("equity_stake", "Lumen Logic")
+    assert (plant.kind, plant.recipient, plant.location) == ("capex", None, "Ohio")
+
+
+def test_a_majority_stake_is_an_acquisition_and_a_minority_one_a_stake():
+    major = one("", "Fenwick agreed to buy a 60% stake in Portan for €900 million.", "en")
+    minor = one("", "Fenwick agreed to buy a 20% stake in Portan for €300 million.", "en")
+    assert (major.kind, minor.kind) == ("acquisition", "equity_stake")
+
+
+def test_a_seller_sentence_names_the_buyer_as_investor():
+    found = one("", "Marbella Energy sells 25% of its grid unit Redline to KKR for 2.9 billion euros.", "en")
+    assert (found.investor, found.kind, found.amount) == ("KKR", "equity_stake", Decimal("2900000000"))
+
+
+def test_reported_speech_in_the_past_perfect_is_news_but_a_plain_past_perfect_is_not():
+    news = "Vantor said on Monday it had invested $25 million in the fintech Kredo."
+    background = "Vantor had pledged $12 billion to the region before the war."
+    assert one("", news, "en").amount == Decimal("25000000")
+    assert find_announcements("", background, "en", PUBLISHED) == []
+
+
+def test_a_french_amount_without_currency_takes_the_articles_currency():
+    title = "Free va investir 3 milliards dans la fibre"
+    text = "L'opérateur a dévoilé un plan de 3 milliards d'euros pour achever la fibre d'ici 2027."
+    found = one(title, text, "fr")
+    assert (found.amount, found.currency) == (Decimal("3000000000"), "EUR")
+    (alone,) = find_announcements("Kering rachète Creed pour 3,5 milliards", "Le groupe y met 3,5 milliards d'euros.", "fr")
+    assert alone.amount == Decimal("3500000000")
+
+
+def test_in_the_country_points_back_at_the_country_named_before():
+    text = ("Corvane will invest 2 billion euros in Spain. "
+            "Halden committed 500 million euros to expand its warehouses in the country.")
+    found = find_announcements("", text, "en", PUBLISHED)
+    assert [(a.investor, a.location) for a in found] == [("Corvane", "Spain"), ("Halden", "Spain")]
+
+
+def test_the_headline_does_not_lend_its_place_to_a_second_company():
+    title = "Corvane to invest €1bn in Portugal"
+    text = "Corvane will invest €1bn in Portugal. Separately, Halden said it would spend €200m on research."
+    found = find_announcements(title, text, "en", PUBLISHED)
+    assert [(a.investor, a.location) for a in found] == [("Corvane", "Portugal"), ("Halden", None)]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Ford scraps a planned $1.2 billion investment in a battery plant.", "en"),
+        ("BP said it would spend $1.5bn less per year on renewables.", "en"),
+        ("The Ashmore Foundation pledged $1.2 billion to fight malaria.", "en"),
+        ("The Keller Earth Fund will give grants totalling $100 million to researchers.", "en"),
+        ("Le milliardaire s'engage à verser 50 millions d'euros aux associations d'aide alimentaire.", "fr"),
+        ("Nigeria has secured $2.25 billion in financing from the World Bank.", "en"),
+        ("La BEI va prêter 500 millions d'euros à l'État grec.", "fr"),
+        ("Sequoia Capital has closed two new funds worth a combined $950m.", "en"),
+        ("European tech startups raised a combined €45bn in 2024.", "en"),
+        ("Les start-up françaises ont levé 8,3 milliards d'euros en 2023.", "fr"),
+        ("The launch comes after the company's $13 billion investment in OpenAI.", "en"),
+        ("Klarna, the buy-now-pay-later group, is valued at $6.7bn.", "en"),
+        ("Verkor a finalisé un financement de 2 milliards d'euros, combinant fonds propres et dette bancaire.", "fr"),
+        ("H2 Steel has secured 4.5 billion euros in debt financing from 20 lenders.", "en"),
+    ],
+)
+def test_more_hard_negatives_are_not_announcements(text, lang):
+    assert find_announcements("", text, lang, PUBLISHED) == []
+
+
+def test_a_price_including_debt_is_still_an_acquisition():
+    text = "A consortium led by Corvane has agreed to acquire Portan in a deal worth $22.8bn including debt."
+    found = one("", text, "en")
+    assert (found.amount, found.kind) == (Decimal("22800000000"), "acquisition")
+
+
+def test_each_splits_a_joint_commitment_into_one_per_investor():
+    text = "Halden and Corvane will each invest $5 billion in a new fund for Indonesia."
+    found = find_announcements("", text, "en", PUBLISHED)
+    assert [(a.investor, a.amount) for a in found] == [
+        ("Halden", Decimal("5000000000")), ("Corvane", Decimal("5000000000"))]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Apollo raised $6bn for its new infrastructure fund, the firm said.", "en"),
+        ("BlackRock lève 12,5 milliards de dollars pour son nouveau fonds d'infrastructures.", "fr"),
+        ("Shein is seeking to raise up to $2 billion in its London IPO.", "en"),
+        ("ArcelorMittal suspend son projet d'investissement de 1,8 milliard d'euros à Dunkerque.", "fr"),
+        ("The Wellcome Trust will give £50m in grants to climate researchers, the charity said.", "en"),
+    ],
+)
+def test_fund_closes_listings_suspensions_and_charitable_grants_are_not_announcements(text, lang):
+    assert find_announcements("", text, lang, PUBLISHED) == []
+
+
+def test_grants_from_a_government_are_a_public_programme():
+    found = one("", "The government said it would provide £500m of grants for new nuclear plants.", "en")
+    assert (found.investor, found.kind, found.amount) == ("government", "public_programme", Decimal("500000000"))
+
+
+def test_a_combined_network_is_no_aggregate():
+    found = one("", "Vodafone and Three will invest £11bn in the combined network over ten years.", "en")
+    assert (found.investor, found.amount) == ("Vodafone and Three", Decimal("11000000000"))
+
+
+def test_the_investors_nationality_is_not_where_the_money_goes():
+    found = one("", "Le groupe américain va injecter 1 milliard de dollars dans sa filiale française.", "fr")
+    assert found.location == "France"
+    assert one("", "Alphabet-owned Waymo raised $5.6 billion in a funding round.", "en").recipient == "Waymo"
+
+
+def test_gathering_a_lexicon_by_first_letter_keeps_its_matches():
+    from monitor.invest import _by_first_letter
+
+    plain = re.compile(r"(?<![\w-])(?:fines?|fined|penalt(?:y|ies)|\brecord\b|(?:market|marché)\s+worth|[0-9]+\s+years"
+                       r"|s|settle(?:d|ment)?)(?!\w)")
+    grouped = _by_first_letter(plain)
+    assert grouped.pattern != plain.pattern
+    text = ("Fined twice, the firm paid penalties, a record fine; the market worth and marché worth 3 years s "
+            "settled settlement settle 12 years.").lower()
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)]

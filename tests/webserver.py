@@ -19,8 +19,11 @@ not touch the test's event loop. New faults (slow bodies, resets) belong in
 
 from __future__ import annotations
 
+import socket
+import struct
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,6 +43,15 @@ class Response:
     chunked: bool = False
     #: Size of each chunk when chunked.
     chunk_size: int = 8192
+    # -- faults (tests/faultweb.py builds them) --
+    #: Called at send time for the body, piece by piece, instead of `body`, so a
+    #: 50 MB body never sits in memory; sent chunked unless headers give a length.
+    stream: Callable[[], Iterable[bytes]] | None = None
+    #: Seconds slept before each piece of the body (a slow server).
+    pause: float = 0.0
+    #: Reset the connection (TCP RST) after this many body bytes; -1 resets
+    #: before the status line, None never.
+    reset_after: int | None = None
 
     @property
     def body_bytes(self) -> bytes:
@@ -191,6 +203,9 @@ class _Handler(BaseHTTPRequestHandler):
         return self.web._answer(RecordedRequest(self.command, self.path, headers))
 
     def _send(self, response: Response, *, with_body: bool) -> None:
+        if response.stream is not None or response.pause or response.reset_after is not None:
+            self._send_faulty(response, with_body=with_body)
+            return
         body = response.body_bytes
         self.send_response(response.status)
         names = {name.lower() for name in response.headers}
@@ -210,6 +225,53 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         else:
             self.wfile.write(body)
+
+    def _send_faulty(self, response: Response, *, with_body: bool) -> None:
+        """A response with a fault: streamed, slow, or cut by a reset."""
+        if response.reset_after == -1:
+            self._reset()
+            return
+        if response.stream is not None:
+            pieces: Iterable[bytes] = response.stream()
+        else:
+            body = response.body_bytes
+            step = 1 if response.pause else response.chunk_size
+            pieces = (body[start : start + step] for start in range(0, len(body), step))
+        names = {name.lower() for name in response.headers}
+        chunked = response.chunked or (response.stream is not None and "content-length" not in names)
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        elif "content-length" not in names:
+            self.send_header("Content-Length", str(len(response.body_bytes)))
+        self.end_headers()
+        if not with_body:
+            return
+        sent = 0
+        for piece in pieces:
+            if response.reset_after is not None and sent + len(piece) > response.reset_after:
+                piece = piece[: response.reset_after - sent]
+                if piece:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+                self._reset()
+                return
+            if response.pause:
+                time.sleep(response.pause)
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+            sent += len(piece)
+        if response.reset_after is not None:
+            self._reset()
+            return
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
+
+    def _reset(self) -> None:
+        """Abort the connection with a TCP RST (SO_LINGER 0), as a crashed server would."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the tests read web.requests, not stderr."""

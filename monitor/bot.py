@@ -29,6 +29,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from .config import format_duration, parse_duration
+from .errors import NotifyError
 from .filters import SYNTAX_HELP, Filters, FilterError, clean_input, describe, fold, parse_filters
 from .notify import build_alert
 from .store import Store, StoreError, iso, utcnow
@@ -144,13 +145,23 @@ class BotHandlers:
         return clean_input(rest).strip()
 
     async def _may_change(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-        """May the sender change this chat's subscription? In groups: its admins only."""
+        """May the sender change this chat's subscription? In groups and channels: its admins only.
+
+        A command in a channel was posted by an admin (nobody else can post), but
+        the buttons under an alert can be pressed by every reader: a press is
+        always checked with getChatMember, outside a private chat.
+        """
         chat = update.effective_chat
-        if chat.type in (ChatType.PRIVATE, ChatType.CHANNEL):
-            return True  # a private chat is its user's; in a channel only admins can post
+        if chat.type == ChatType.PRIVATE:
+            return True  # a private chat is its user's
+        pressed = update.callback_query is not None
+        if chat.type == ChatType.CHANNEL and not pressed:
+            return True
         message = update.effective_message
-        if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
-            return True  # an anonymous admin speaks as the group itself
+        if not pressed and message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+            # An anonymous admin speaks as the group itself. (A pressed button's message is
+            # the bot's alert, which a channel signs with its own id: it proves nothing.)
+            return True
         user = update.effective_user
         if user is None:
             return False
@@ -351,9 +362,21 @@ class BotHandlers:
         if words == ["off"]:
             if not await self._require_admin_of_group(update, context):
                 return
-            flushed = await self.notifier.flush_digest(str(chat_id)) if sub.digest_time else 0
+            # Off first: a story that qualifies from now on is owed its own message, never
+            # held for a digest that will not come. Then what was held goes as one digest;
+            # what that could not send is released, to go one by one.
             self.store.update_subscription(str(chat_id), digest_time=None)
+            flushed, failure = 0, None
+            try:
+                flushed = await self.notifier.flush_digest(str(chat_id))
+            except NotifyError as e:
+                log.warning("digest of chat %s not flushed: %s", chat_id, e)
+                failure = e
+            finally:
+                released = self.store.release_held(str(chat_id))
             extra = f" The {flushed} stories held for it were just sent." if flushed else ""
+            if released:
+                extra += f" {released} held stories could not go as a digest{' now' if failure else ''}: they follow one by one."
             await self._reply(update, f"✅ Digest off: one message per story again.{extra}")
             return
         if words and words[0] == "daily":
@@ -432,7 +455,7 @@ class BotHandlers:
             await query.answer("This button no longer works.")
             return
         if not await self._may_change(update, context):
-            await query.answer("Only this group's administrators can change its subscription.", show_alert=True)
+            await query.answer("Only this chat's administrators can change its subscription.", show_alert=True)
             return
         sub = self._subscription_or_none(chat.id)
         if data == "unsub":

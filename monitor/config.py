@@ -83,7 +83,7 @@ class Setting:
         return getattr(Settings, self.name)
 
 
-#: Every key of [settings], in the order `monitor --help-settings` prints them.
+#: Every key of [settings], in the order `monitor --help` prints them.
 #: Durations are seconds, written "15m", "90s", "1h30m", "500ms" or a bare number.
 SETTINGS: tuple[Setting, ...] = (
     Setting("user_agent", "str", "User-Agent of every request, also the name looked up in robots.txt",

@@ -17,6 +17,7 @@ import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
 from .errors import DiscoverError
+from .extract import _cut_runaway_nesting
 from .types import Fetched, Link, Source
 
 #: Query parameters that only say where a click came from; dropping them merges URLs.
@@ -35,7 +36,11 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 #: square of the depth (a feed 100,000 levels deep took 100 s of CPU, holding
 #: the whole service); real feeds nest about ten deep, XHTML content a few dozen.
 MAX_FEED_DEPTH = 500
-_TAG = re.compile(rb"<(/?)[A-Za-z][^<>]*?(/?)>")
+_TAG = re.compile(rb"<(/?)([A-Za-z][\w:.-]*)[^<>]*?(/?)>")
+#: HTML in a feed's CDATA is text to the XML parser: its tags do not nest.
+_CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.DOTALL)
+#: Elements that never enclose anything, closed or not (<br>, <img> in loose markup).
+_VOID = frozenset(b"area base br col embed hr img input link meta param source track wbr".split())
 
 
 def canonical_url(url: str, base: str | None = None) -> str:
@@ -163,7 +168,10 @@ def _malformed(parsed) -> bool:
 
 def parse_listing(html: str, base_url: str, selector: str) -> list[Link]:
     """Links matched by a CSS selector on a listing page, in page order (top is newest)."""
-    tree = LexborHTMLParser(html)
+    # Lexbor's parse is quadratic in the nesting depth (100,000 levels: 30 s of
+    # CPU): cut runaway nesting first, as extract does for article pages.
+    data, cut = _cut_runaway_nesting(html.encode("utf-8", "replace"))
+    tree = LexborHTMLParser(data.decode("utf-8", "replace") if cut else html)
     base = base_url
     base_tag = tree.css_first("base[href]")
     if base_tag is not None:
@@ -188,10 +196,12 @@ def _nesting_over(body: bytes, limit: int) -> bool:
     if body.count(b"<") <= limit:
         return False
     depth = 0
-    for tag in _TAG.finditer(body):
+    for tag in _TAG.finditer(_CDATA.sub(b"", body) if b"<![CDATA[" in body else body):
+        if tag.group(2).lower() in _VOID:
+            continue
         if tag.group(1):
             depth = max(0, depth - 1)
-        elif not tag.group(2):
+        elif not tag.group(3):
             depth += 1
             if depth > limit:
                 return True

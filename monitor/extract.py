@@ -7,32 +7,40 @@ text and a ``reason``.
 The page is parsed once with selectolax's Lexbor backend, then:
 
 1. metadata is read while the page is whole: JSON-LD, <meta>, <title>,
-   <link rel=canonical>, and where the <h1>s and <time>s are;
-2. what never holds text goes (scripts, styles, hidden elements, captions),
-   then the source's ``drop_selectors``;
+   <link rel=canonical>; what never holds text goes (scripts, styles, hidden
+   elements, captions), then the source's ``drop_selectors``;
+2. one query (:func:`_survey`) finds what the next steps need: where the
+   <h1>s, <time>s and bylines are, the boilerplate candidates, the headings
+   that may introduce boilerplate, the paragraphs and the quoted posts;
 3. boilerplate blocks go, found by tag (nav, aside, footer, header, form),
    by class/id words (share, related, comment, newsletter... in English,
    French, German and Spanish) and by the heading that introduces them
-   ("Les derniers articles", "Leave a reply"...). A block holding the title's
-   <h1>, a declared body or a good share of the paragraph text stays whatever
-   its class says: page builders put "widget" on the article's own wrappers;
+   ("Les derniers articles", "Leave a reply", "Leggi anche", "Читайте также"...).
+   A block holding the title's <h1>, a declared body or a good share of the
+   paragraph text stays whatever its class says: page builders put "widget"
+   on the article's own wrappers; so does a post quoted in a <blockquote>;
 4. the body is what the page declares, when it can be trusted:
    ``content_selector`` as is; the block holding the paragraphs that JSON-LD
    ``articleBody`` quotes; ``[itemprop=articleBody]``, ``<article>`` and
    ``.entry-content``-like blocks if they hold most of what paragraph scoring
    finds. Otherwise the scoring's choice: the block with the most paragraph
    text (a <p>'s length, less its links, goes to its parent, half to the
-   grandparent...), plus the sibling blocks that continue it;
+   grandparent...), plus the sibling blocks that continue it, plus the
+   blocks of the same tag and class elsewhere (an article cut into parts);
 5. inside the body, labelled blocks ("Lire aussi", "Tags:") and link lists go;
 6. the body is rendered block by block: paragraphs and headings separated by
-   blank lines, list items one per line. If the page shows only a teaser of
-   its JSON-LD ``articleBody`` (a paywall, a page built by JavaScript) and
-   the JSON-LD headline is the page's title, articleBody is the text.
+   blank lines, list items one per line, without the title, byline and date
+   lines repeated at either end. If the page shows only a teaser of its
+   JSON-LD ``articleBody`` (a paywall, a page built by JavaScript) and the
+   JSON-LD headline is the page's title, articleBody is the text;
+7. the language is the page's declaration checked against the text
+   (stopwords, then py3langid on a bounded slice: :func:`_language`).
 
 No Python code here recurses on the DOM depth. Lexbor's own parse is
-quadratic in it, so runaway nesting is cut first (:func:`_cut_runaway_nesting`).
-Each CSS query walks the whole tree (~0.1 ms on a news page), so queries are
-merged where they can be.
+quadratic in it, so runaway nesting is cut first, and megabytes of tiny
+tags too (:func:`_cut_runaway_nesting`). Each CSS query walks the whole tree
+(~0.1 ms on a news page, more per selector in its list), so queries are
+merged where they can be, with plain tags rather than attribute tests.
 """
 
 from __future__ import annotations
@@ -977,6 +985,7 @@ def _landmark(tag: str, attrs: dict, cls: str | None) -> str | None:
 
 def _read_marks(landmarks: list[tuple[LexborNode, dict, str]], meta: _Meta, declared: list[LexborNode]) -> _Marks:
     h1s, times, protected, bylines = [], [], set(), []
+    in_comments: dict[int, bool] = {}
     for node in declared:
         protected |= _lineage(node)
     for node, attrs, kind in landmarks:
@@ -995,7 +1004,7 @@ def _read_marks(landmarks: list[tuple[LexborNode, dict, str]], meta: _Meta, decl
                 h1s.append(_Mark(frozenset(_lineage(node)), text=_clean(node.text()), value=date))
         elif len(times) < 30 and meta.published is None:
             value = _parse_datetime(attrs.get("datetime") or attrs.get("content") or node.text())
-            if value is not None and not _in_comments(node):
+            if value is not None and not _in_comments(node, in_comments):
                 times.append(_Mark(frozenset(_lineage(node)), value=value))
     main_h1 = _main_h1(h1s, meta)
     keep = frozenset(main_h1.lineage) if main_h1 else frozenset()
@@ -1003,15 +1012,29 @@ def _read_marks(landmarks: list[tuple[LexborNode, dict, str]], meta: _Meta, decl
     return _Marks(tuple(h1s), main_h1, tuple(times), frozenset(protected), keep, byline)
 
 
-def _in_comments(node: LexborNode) -> bool:
-    """True inside a comment thread: its dates are the readers', not the article's."""
+def _in_comments(node: LexborNode, seen: dict[int, bool]) -> bool:
+    """True inside a comment thread: its dates are the readers', not the article's.
+
+    seen remembers the answer for each ancestor walked: teaser lists put a
+    <time> in each item, and the items share their ancestors.
+    """
+    walked = []
     current = node.parent
+    answer = False
     while current is not None and current.tag not in ("body", "html"):
+        mem_id = current.mem_id
+        if mem_id in seen:
+            answer = seen[mem_id]
+            break
+        walked.append(mem_id)
         found = _boilerplate_kind(current)
         if found is not None and found[0] == "comments":
-            return True
+            answer = True
+            break
         current = current.parent
-    return False
+    for mem_id in walked:
+        seen[mem_id] = answer
+    return answer
 
 
 def _main_h1(h1s: list[_Mark], meta: _Meta) -> _Mark | None:
@@ -1520,8 +1543,8 @@ _BYLINE = re.compile(
     r"(?:[Bb]y|BY|[Pp]ar|PAR|[Pp]or|[Vv]on|[Dd]oor|[Dd]i|[Pp]osted by|[Ww]ritten by|[Pp]ubli[ée] par"
     r"|[Pp]ublicado por|[Pp]ubblicato da|[Vv]er[öo]ffentlicht von)\s*:?\s+[A-ZÀ-Þ]"
 )
-# A date or time in digits: 05/10/2018, 2019-11-20, 12:32.
-_DIGIT_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b")
+# A date in digits: 05/10/2018, 2019-11-20. (Not a time alone: a live blog's entries start "14:02".)
+_DIGIT_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
 _SENTENCE_END = (".", "!", "?", "…", "»", '"', "”", ":", ";")
 
 

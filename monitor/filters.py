@@ -19,6 +19,10 @@ A story matches when every key that is set agrees: some include phrase is in
 its title or text and no exclude phrase is; one of its announcements meets the
 minimum amount, the investor, the kind and the place; its language is listed;
 and not every announcement comes from a muted investor (`skip:`).
+
+It also owns how an amount is written back (`format_money`: "€4 bn", "4 Md€"),
+for the alerts, the console and /filters alike, so what /filters shows can be
+typed again.
 """
 
 from __future__ import annotations
@@ -209,13 +213,44 @@ def parse_amount(text: str) -> tuple[Decimal, str]:
     return exact, currencies.pop()
 
 
-def show_amount(amount: Decimal, currency: str | None) -> str:
-    """10000000, EUR -> "10m EUR" (the way parse_amount reads it back)."""
-    for power, unit in ((9, "bn"), (6, "m"), (3, "k")):
-        scale = Decimal(10) ** power
-        if abs(amount) >= scale:
-            return f"{(amount / scale).normalize():f}{unit} {currency or ''}".strip()
-    return f"{amount.normalize():f} {currency or ''}".strip()
+_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
+_UNITS = {"en": ((9, "bn"), (6, "m"), (3, "k")), "fr": ((9, "Md"), (6, "M"), (3, "k"))}
+_AMOUNT_WORDS = {"en": ("amount not stated", "up to"), "fr": ("montant non précisé", "jusqu'à")}
+
+
+def chat_lang(lang: str | None) -> str:
+    """The language amounts and alerts are written in: "fr" for any French code, else "en"."""
+    return "fr" if (lang or "").lower().startswith("fr") else "en"
+
+
+def format_money(amount: Decimal | None, currency: str | None, lang: str | None = "en", upper_bound: bool = False) -> str:
+    """4000000000 EUR -> "€4 bn" (en) or "4 Md€" (fr); exact digits, the unit chosen.
+
+    The one way the monitor writes an amount: Telegram alerts in the chat's
+    language, the console and /filters in English. The English form is what
+    parse_amount reads back ("€50 m", "$1.5 bn", "300 m CHF"), so /filters shows
+    a minimum the way it can be typed again.
+    """
+    lang = chat_lang(lang)
+    unknown, up_to = _AMOUNT_WORDS[lang]
+    if amount is None:
+        return unknown
+    number, unit = amount, ""
+    for power, name in _UNITS[lang]:
+        if abs(amount) >= Decimal(10) ** power:
+            number, unit = amount / Decimal(10) ** power, name
+            break
+    digits = f"{number.normalize():f}"
+    if "." in digits:
+        digits = digits.rstrip("0").rstrip(".")
+    symbol = _SYMBOLS.get(currency or "")
+    if lang == "fr":
+        digits = digits.replace(".", ",")
+        text = f"{digits} {unit}{symbol}" if symbol and unit else f"{digits} {unit} {symbol or currency or ''}"
+    else:
+        text = f"{symbol}{digits} {unit}" if symbol else f"{digits} {unit} {currency or ''}"
+    text = " ".join(text.split())
+    return f"{up_to} {text}" if upper_bound else text
 
 
 def amount_at_least(amount: Decimal | None, currency: str | None, minimum: Decimal, min_currency: str) -> bool:
@@ -436,7 +471,7 @@ def describe(filters: Filters) -> str:
     if filters.exclude:
         parts.append("exclude: " + ", ".join(filters.exclude))
     if filters.min_amount is not None:
-        parts.append(f"min: {show_amount(filters.min_amount, filters.min_currency)}")
+        parts.append(f"min: {format_money(filters.min_amount, filters.min_currency, 'en')}")
     if filters.countries:
         parts.append("country: " + ", ".join(filters.countries))
     if filters.investors:

@@ -19,12 +19,12 @@ import random
 import sys
 from dataclasses import asdict
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Protocol, TextIO
 
 from .crashpoints import checkpoint
 from .errors import RetryLater, StoreError, Undeliverable
+from .filters import format_money
 from . import metrics
 from .store import Store, iso, parse_iso
 from .types import Alert, Announcement, Article
@@ -97,24 +97,12 @@ class ConsoleNotifier:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def format_amount(amount: Decimal | None, currency: str | None) -> str:
-    """4000000000 EUR -> "4 bn EUR"; amounts stay exact, only the unit is chosen."""
-    if amount is None:
-        return "amount not stated"
-    for scale, unit in ((Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m"), (Decimal(10) ** 3, "k")):
-        if abs(amount) >= scale:
-            value = (amount / scale).normalize()
-            return f"{value:f} {unit} {currency or ''}".strip()
-    return f"{amount.normalize():f} {currency or ''}".strip()
-
-
 def format_alert(alert: Alert) -> str:
     """The plain-text form of an alert (console; Telegram builds its own HTML)."""
     lines = [f"=== New investment story #{alert.story_id}: {alert.title}"]
     for found in alert.announcements:
-        parts = [found.investor or "unknown investor", format_amount(found.amount, found.currency)]
-        if found.upper_bound:
-            parts[1] = "up to " + parts[1]
+        # Written as an English Telegram alert writes it: "€4 bn", "up to $500 m".
+        parts = [found.investor or "unknown investor", format_money(found.amount, found.currency, "en", found.upper_bound)]
         if found.recipient:
             parts.append(f"to {found.recipient}")
         if found.location:
@@ -155,8 +143,12 @@ def build_alert(store: Store, outbox_id: int, chat_id: str, story_id: int, messa
     )
 
 
-async def deliver_due(store: Store, notifier: Notifier, limit: int = 100) -> int:
-    """Send or edit every due outbox row once; return how many were delivered."""
+async def deliver_due(store: Store, notifier: Notifier, limit: int = 100, should_stop=lambda: False) -> int:
+    """Send or edit every due outbox row once; return how many were delivered.
+
+    should_stop() is asked before each row: a shutdown lets the message in
+    flight finish and starts no other.
+    """
     delivered = 0
     try:
         store.check_writable()
@@ -166,10 +158,17 @@ async def deliver_due(store: Store, notifier: Notifier, limit: int = 100) -> int
         log.error("alerts held: %s", e)
         return 0
     for row in store.due_alerts(limit):
+        if should_stop():
+            break
+        if row.sent and not row.message_id:
+            # The channel gave no message id, so there is nothing to edit:
+            # sending the whole alert again would be a duplicate.
+            store.mark_sent(row.id, None, row.edit_pending)
+            continue
         alert = build_alert(store, row.id, row.chat_id, row.story_id, row.message_id)
         checkpoint("deliver.before_send")
         try:
-            if row.message_id and row.edit_pending:
+            if row.sent:
                 await notifier.edit(alert)
                 message_id = None
             else:
@@ -177,7 +176,11 @@ async def deliver_due(store: Store, notifier: Notifier, limit: int = 100) -> int
         except Exception as e:  # a channel error must not stop the other rows
             attempts = row.attempts + 1
             error = f"{type(e).__name__}: {e}"
-            if isinstance(e, Undeliverable) or attempts >= MAX_DELIVERY_ATTEMPTS:
+            final = isinstance(e, Undeliverable) or attempts >= MAX_DELIVERY_ATTEMPTS
+            if final and row.sent:
+                log.warning("edit of alert %s to %s given up: %s", row.id, row.chat_id, error)
+                store.give_up_edit(row.id, row.edit_pending, error)
+            elif final:
                 log.error("alert %s to %s failed for good: %s", row.id, row.chat_id, error)
                 store.mark_failed(row.id, error)
                 metrics.current().alert("failed")
@@ -190,8 +193,8 @@ async def deliver_due(store: Store, notifier: Notifier, limit: int = 100) -> int
                 metrics.current().alert("retried")
             continue
         checkpoint("deliver.sent")  # the duplicate window: sent, not yet marked
-        store.mark_sent(row.id, message_id)
+        store.mark_sent(row.id, message_id, row.edit_pending)
         checkpoint("deliver.marked")
-        metrics.current().alert("edited" if message_id is None and row.message_id else "sent")
+        metrics.current().alert("edited" if row.sent else "sent")
         delivered += 1
     return delivered

@@ -161,7 +161,14 @@ class Pipeline:
                 self.store.save_validators(source.url, page.validators, page.status)
         checkpoint("crawl.links_recorded")
         todo = todo[: self.config.settings.max_articles_per_poll]
-        outcomes = await asyncio.gather(*(self._article(source, link) for link in todo))
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(self._article(source, link)) for link in todo]
+        except ExceptionGroup as failure:
+            # Only a database error escapes _article; the group cancelled the
+            # other pages with it, so none runs on after the poll is over.
+            raise failure.exceptions[0] from None
+        outcomes = [task.result() for task in tasks]
         new = sum(1 for o in outcomes if isinstance(o, ArticleOutcome) and not o.is_duplicate)
         duplicates = sum(1 for o in outcomes if isinstance(o, ArticleOutcome) and o.is_duplicate)
         page_errors = tuple(o for o in outcomes if isinstance(o, str))

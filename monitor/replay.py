@@ -82,6 +82,8 @@ def replay(pipeline: Pipeline, lines: Iterable[str], on_error=None) -> Iterator[
                 continue
             if item.id in seen_ids:
                 raise ReplayError(line_number, f'id "{item.id}" already used on line {seen_ids[item.id]}')
+            if pipeline.store.has_external_id(item.id):
+                raise ReplayError(line_number, f'id "{item.id}" is already in the database (from an earlier replay)')
         except ReplayError as e:
             if on_error is None:
                 raise

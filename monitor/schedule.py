@@ -75,14 +75,19 @@ class Courier:
         self.store = store
         self.notifier = notifier
         self._lock = asyncio.Lock()
-        self.delivered = 0
+        #: Set at shutdown: the pass in progress ends after its current message.
+        self.stopping = False
 
     async def deliver(self) -> int:
+        """One pass over the outbox, shielded: cancelling the caller does not cut a message in flight."""
+        if self.stopping:
+            return 0
+        return await asyncio.shield(self._pass())
+
+    async def _pass(self) -> int:
         async with self._lock:
             with metrics.current().time_job("deliver"):
-                count = await deliver_due(self.store, self.notifier)
-        self.delivered += count
-        return count
+                return await deliver_due(self.store, self.notifier, should_stop=lambda: self.stopping)
 
     async def idle(self) -> None:
         """Wait until no delivery pass is running."""
@@ -144,13 +149,16 @@ class Crawler:
     def is_running(self) -> bool:
         return self.scheduler.running
 
-    async def stop(self, timeout: float = 5.0) -> None:
-        """Stop scheduling, cancel polls in flight, let a delivery pass finish, up to timeout.
+    async def stop(self, timeout: float = 3.0) -> None:
+        """Stop scheduling, cancel polls in flight, let the message in flight go out.
 
-        Polls are cancelled (they only lose a fetch: the store writes between
-        awaits, whole transactions). A delivery pass is not: cancelling it
-        while a message is in flight would widen the duplicate window.
+        Polls are cancelled: they only lose a fetch, since the store writes
+        whole transactions between awaits. A delivery pass is not: cancelling
+        a message in flight would widen the duplicate window, so the pass is
+        told to stop after its current message and awaited (up to timeout,
+        and as much again for the polls).
         """
+        self.courier.stopping = True
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         tasks = [task for task in self.polls if not task.done()]
@@ -161,7 +169,7 @@ class Crawler:
         try:
             await asyncio.wait_for(self.courier.idle(), timeout=timeout)
         except asyncio.TimeoutError:
-            log.warning("a delivery pass was still running at shutdown")
+            log.warning("a message was still in flight at shutdown")
 
     async def _poll_job(self, source: Source) -> None:
         task = asyncio.current_task()
@@ -176,8 +184,10 @@ class Crawler:
             if result.error:
                 self._back_off(source)
             await self._watch(source)
-            if result.alerts_owed:
-                await self.courier.deliver()
+            if result.alerts_owed and self.scheduler.running:
+                # Deliver now rather than at the next tick; in the delivery job,
+                # so that cancelling this poll never cuts a message in flight.
+                self.scheduler.modify_job("deliver", next_run_time=self.clock())
         except asyncio.CancelledError:
             raise
         except (sqlite3.Error, StoreError) as e:

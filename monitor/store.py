@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -253,7 +254,11 @@ class OutboxRow:
     story_id: int
     attempts: int
     message_id: str | None
-    edit_pending: bool
+    #: Sources that joined the story since the message was built: a count, so
+    #: that one joining while the message is in flight is not forgotten.
+    edit_pending: int
+    #: The message went out already: what is due is an edit.
+    sent: bool = False
 
 
 @dataclass(frozen=True)
@@ -377,8 +382,17 @@ class Store:
     # --- sources and fetch state ----------------------------------------------
 
     def sync_sources(self, sources: Iterable[Source]) -> None:
-        """Record the configured sources, keeping the health of the known ones."""
+        """Record the configured sources, keeping the health of the known ones.
+
+        A source removed from feeds.toml keeps its row (its articles name it)
+        but is marked disabled, so its health no longer counts anywhere.
+        """
+        sources = list(sources)
         with self.db.atomic():
+            names = [source.name for source in sources]
+            self.db.execute(
+                f"UPDATE sources SET enabled = 0 WHERE name NOT IN ({', '.join('?' * len(names))})", names
+            )
             for source in sources:
                 self.db.execute(
                     """INSERT INTO sources (name, url, kind, lang, enabled) VALUES (?, ?, ?, ?, ?)
@@ -392,7 +406,7 @@ class Store:
         return _health(rows[0]) if rows else None
 
     def all_source_health(self) -> list[SourceHealth]:
-        return [_health(row) for row in self.db.query("SELECT * FROM sources ORDER BY name")]
+        return [_health(row) for row in self.db.query("SELECT * FROM sources WHERE enabled = 1 ORDER BY name")]
 
     def record_poll(self, name: str, error: str | None) -> SourceHealth:
         """Count a poll of a source; error None means it worked."""
@@ -413,7 +427,7 @@ class Store:
         return self.source_health(name)
 
     def last_success(self) -> datetime | None:
-        value = self.db.execute("SELECT max(last_success) FROM sources").fetchone()[0]
+        value = self.db.execute("SELECT max(last_success) FROM sources WHERE enabled = 1").fetchone()[0]
         return parse_iso(value)
 
     def validators(self, url: str) -> Validators | None:
@@ -441,13 +455,18 @@ class Store:
         with self.db.atomic():
             row = self.db.execute("SELECT baseline_done FROM sources WHERE name = ?", [source.name]).fetchone()
             first_poll = not (row and row[0])
+            on_page = {link.url for link in links}
+            guid_uses = Counter(link.guid for link in links if link.guid)
             for position, link in enumerate(links):
                 state = "baseline" if first_poll and position >= source.backfill else "pending"
-                known_guid = link.guid and self.db.execute(
-                    "SELECT 1 FROM links WHERE source = ? AND guid = ?", (source.name, link.guid)
-                ).fetchone()
-                if known_guid:
-                    continue  # the same item under a changed URL
+                if link.guid and guid_uses[link.guid] == 1:
+                    known = self.db.execute(
+                        "SELECT url FROM links WHERE source = ? AND guid = ?", (source.name, link.guid)
+                    ).fetchone()
+                    # The same item under a changed URL, unless the feed gives one
+                    # guid to several items (it happens) or the old URL is still listed.
+                    if known and known[0] not in on_page:
+                        continue
                 self.db.execute(
                     """INSERT INTO links (url, source, guid, title, published, first_seen, state)
                     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, url) DO NOTHING""",
@@ -455,18 +474,18 @@ class Store:
                 )
             self.db.execute("UPDATE sources SET baseline_done = 1 WHERE name = ?", [source.name])
             wanted = {link.url: link for link in links}
-            due = [
-                row[0]
+            due = {
+                row[0]: Link(url=row[0], guid=row[1], title=row[2], published=parse_iso(row[3]))
                 for row in self.db.execute(
-                    "SELECT url FROM links WHERE source = ? AND state IN ('pending', 'failed') AND attempts < ?",
+                    """SELECT url, guid, title, published FROM links
+                    WHERE source = ? AND state IN ('pending', 'failed') AND attempts < ?""",
                     (source.name, max_attempts),
                 )
-            ]
+            }
         # Keep the page's order (newest first) for links still on it; retries of
-        # links that fell off the page come after.
-        due_set = set(due)
-        ordered = [link for url, link in wanted.items() if url in due_set]
-        ordered += [Link(url=url) for url in due if url not in wanted]
+        # links that fell off the page come after, as the first poll saw them.
+        ordered = [link for url, link in wanted.items() if url in due]
+        ordered += [link for url, link in due.items() if url not in wanted]
         return ordered
 
     def link_failed(self, source: str, url: str, error: str) -> None:
@@ -498,6 +517,9 @@ class Store:
             f"SELECT id, story_id, external_id FROM articles WHERE {where} ORDER BY id LIMIT 1", [value]
         ).fetchone()
         return StoredMatch(row[0], row[1], row[2]) if row else None
+
+    def has_external_id(self, external_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE external_id = ?", [external_id]).fetchone() is not None
 
     def external_id(self, article_id: int) -> str | int:
         """The caller's id of a stored article, or its database id when it has none."""
@@ -579,8 +601,12 @@ class Store:
                     ).rowcount
             elif qualified and (duplicate_of is None or self._first_from_source(story_id, article_id, source)):
                 # A copy from another site is another source reporting the story: name it too.
+                # Pending and held rows count too: a message being built or sent
+                # right now may already be missing this source.
                 alerts_owed = self.db.execute(
-                    "UPDATE outbox SET edit_pending = 1 WHERE story_id = ? AND state = 'sent'", [story_id]
+                    """UPDATE outbox SET edit_pending = edit_pending + 1
+                    WHERE story_id = ? AND state IN ('pending', 'held', 'sent')""",
+                    [story_id],
                 ).rowcount
             if link_url and source:
                 self.link_done(source, link_url, article_id)
@@ -707,10 +733,22 @@ class Store:
         ).fetchone()
 
     def announcements_for_story(self, story_id: int) -> list[Announcement]:
-        return [
-            _announcement(row)
-            for row in self.db.query("SELECT * FROM announcements WHERE story_id = ? ORDER BY id", [story_id])
-        ]
+        """The story's distinct announcements, first reported first.
+
+        Each article of a story stores what it announces, so the French and the
+        English report of one investment give two rows: an alert shows it once.
+        """
+        kept: list[Announcement] = []
+        reported_by: dict[tuple, int] = {}  # (investor, amount, currency) -> first article saying it
+        for row in self.db.query("SELECT * FROM announcements WHERE story_id = ? ORDER BY id", [story_id]):
+            found = _announcement(row)
+            key = ((found.investor or "").casefold(), found.amount, found.currency)
+            first = reported_by.setdefault(key, row["article_id"])
+            # Within one article two equal keys are two announcements (two places,
+            # two recipients); across articles they are one told twice.
+            if first == row["article_id"]:
+                kept.append(found)
+        return kept
 
     def story_sources(self, story_id: int) -> list[AlertSource]:
         """The story's articles that are not copies of another, first seen first.
@@ -737,30 +775,36 @@ class Store:
         tables = ("sources", "links", "articles", "stories", "announcements", "outbox")
         counts = {table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
         counts["outbox_pending"] = self.db.execute(
-            "SELECT count(*) FROM outbox WHERE state = 'pending' OR edit_pending = 1"
+            "SELECT count(*) FROM outbox WHERE state = 'pending' OR (state = 'sent' AND edit_pending > 0)"
         ).fetchone()[0]
         return counts
 
     # --- outbox -------------------------------------------------------------------
 
     def due_alerts(self, limit: int = 100) -> list[OutboxRow]:
+        """Rows owed a first message, or an edit naming sources that joined since."""
         now = iso(self.clock())
         return [
-            OutboxRow(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+            OutboxRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6] == "sent")
             for row in self.db.execute(
-                """SELECT id, chat_id, story_id, attempts, message_id, edit_pending FROM outbox
-                WHERE (state = 'pending' OR (state = 'sent' AND edit_pending = 1))
+                """SELECT id, chat_id, story_id, attempts, message_id, edit_pending, state FROM outbox
+                WHERE (state = 'pending' OR (state = 'sent' AND edit_pending > 0))
                 AND (next_attempt IS NULL OR next_attempt <= ?) ORDER BY id LIMIT ?""",
                 (now, limit),
             )
         ]
 
-    def mark_sent(self, outbox_id: int, message_id: str | None) -> None:
+    def mark_sent(self, outbox_id: int, message_id: str | None, edits_seen: int = 0) -> None:
+        """The message (or edit) was accepted; it covered the `edits_seen` sources due when it was built.
+
+        Sources that joined while it was in flight stay owed. attempts restarts
+        at 0: it counts the failures of the next delivery, not the past ones.
+        """
         self.db.execute(
-            """UPDATE outbox SET state = 'sent', edit_pending = 0, sent_at = coalesce(sent_at, ?),
-            message_id = coalesce(?, message_id), attempts = attempts + 1, last_error = NULL,
-            next_attempt = NULL WHERE id = ?""",
-            (iso(self.clock()), message_id, outbox_id),
+            """UPDATE outbox SET state = 'sent', edit_pending = max(edit_pending - ?, 0),
+            sent_at = coalesce(sent_at, ?), message_id = coalesce(?, message_id), attempts = 0,
+            last_error = NULL, next_attempt = NULL WHERE id = ?""",
+            (edits_seen, iso(self.clock()), message_id, outbox_id),
         )
 
     def mark_retry(self, outbox_id: int, error: str, next_attempt: datetime) -> None:
@@ -773,6 +817,14 @@ class Store:
         self.db.execute(
             "UPDATE outbox SET state = 'failed', edit_pending = 0, attempts = attempts + 1, last_error = ? WHERE id = ?",
             (error[:500], outbox_id),
+        )
+
+    def give_up_edit(self, outbox_id: int, edits_seen: int, error: str) -> None:
+        """An edit could not be made: the alert itself was delivered and stays 'sent'."""
+        self.db.execute(
+            """UPDATE outbox SET edit_pending = max(edit_pending - ?, 0), attempts = 0,
+            last_error = ?, next_attempt = NULL WHERE id = ?""",
+            (edits_seen, error[:500], outbox_id),
         )
 
     def outbox_rows(self) -> Iterator[dict]:
@@ -873,6 +925,10 @@ class Store:
         return self.db.execute(
             "UPDATE outbox SET state = 'pending' WHERE chat_id = ? AND state = 'held'", [chat_id]
         ).rowcount
+
+    def outbox_row_exists(self, outbox_id: int) -> bool:
+        """Is this outbox row still there? migrate_chat drops a row the new chat id already owes."""
+        return self.db.execute("SELECT 1 FROM outbox WHERE id = ?", [outbox_id]).fetchone() is not None
 
     # --- reading stories for the bot ---------------------------------------------------
 

@@ -28,7 +28,6 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
@@ -37,7 +36,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Ne
 
 from . import metrics
 from .errors import ConfigError, MonitorError, NotifyError, RetryLater, Undeliverable
-from .filters import Filters, matches
+from .filters import Filters, chat_lang, format_money, matches
 from .store import Store, utcnow
 from .types import Alert, Announcement, Article
 
@@ -181,49 +180,19 @@ class Pacer:
 
 # --- formatting -------------------------------------------------------------------------------
 
-_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
-_UNITS = {"en": ((9, "bn"), (6, "m"), (3, "k")), "fr": ((9, "Md"), (6, "M"), (3, "k"))}
+#: Amounts are written by filters.format_money (chat_lang and format_money are re-exported here).
 LABELS = {
     "en": {
-        "new": "New investment", "amount_unknown": "amount not stated", "up_to": "up to", "source": "Source",
+        "new": "New investment", "source": "Source",
         "also": "Also reported by", "more": "and {n} more", "digest": "Daily digest: {n} investment stories",
         "mute": "🔕 Mute {investor}", "unsubscribe": "Unsubscribe",
     },
     "fr": {
-        "new": "Nouvel investissement", "amount_unknown": "montant non précisé", "up_to": "jusqu'à",
-        "source": "Source", "also": "Également repris par", "more": "et {n} autres",
+        "new": "Nouvel investissement", "source": "Source", "also": "Également repris par", "more": "et {n} autres",
         "digest": "Résumé du jour : {n} investissements", "mute": "🔕 Masquer {investor}",
         "unsubscribe": "Se désabonner",
     },
 }
-
-
-def chat_lang(lang: str | None) -> str:
-    return "fr" if (lang or "").lower().startswith("fr") else "en"
-
-
-def format_money(amount: Decimal | None, currency: str | None, lang: str | None = "en", upper_bound: bool = False) -> str:
-    """4000000000 EUR -> "€4 bn" (en) or "4 Md€" (fr); exact digits, the unit chosen."""
-    lang = chat_lang(lang)
-    labels = LABELS[lang]
-    if amount is None:
-        return labels["amount_unknown"]
-    number, unit = amount, ""
-    for power, name in _UNITS[lang]:
-        if abs(amount) >= Decimal(10) ** power:
-            number, unit = amount / Decimal(10) ** power, name
-            break
-    digits = f"{number.normalize():f}"
-    if "." in digits:
-        digits = digits.rstrip("0").rstrip(".")
-    symbol = _SYMBOLS.get(currency or "")
-    if lang == "fr":
-        digits = digits.replace(".", ",")
-        text = f"{digits} {unit}{symbol}" if symbol and unit else f"{digits} {unit} {symbol or currency or ''}"
-    else:
-        text = f"{symbol}{digits} {unit}" if symbol else f"{digits} {unit} {currency or ''}"
-    text = " ".join(text.split())
-    return f"{labels['up_to']} {text}" if upper_bound else text
 
 
 def _e(text: str | None) -> str:
@@ -334,20 +303,38 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return parts
 
 
-def digest_text(alerts: list[Alert], lang: str | None = "en") -> str:
-    lang = chat_lang(lang)
-    lines = [f"<b>📬 {_e(LABELS[lang]['digest'].format(n=len(alerts)))}</b>"]
-    for alert in alerts:
-        lines.append("")
-        first = alert.sources[0] if alert.sources else None
-        title = _cut(alert.title, 200)
-        lines.append("• " + (_link(title, first.url) if first else _e(title)))
-        for found in alert.announcements[:2]:
-            lines.append("  " + _announcement_line(found, lang, rich=True))
-        if len(alert.sources) > 1:
-            names = ", ".join(dict.fromkeys(s.source for s in alert.sources))
-            lines.append(f"  📰 {_e(_cut(names, 300))}")
+def _digest_entry(alert: Alert, lang: str) -> str:
+    first = alert.sources[0] if alert.sources else None
+    title = _cut(alert.title, 200)
+    lines = ["• " + (_link(title, first.url) if first else _e(title))]
+    for found in alert.announcements[:2]:
+        lines.append("  " + _announcement_line(found, lang, rich=True))
+    if len(alert.sources) > 1:
+        names = ", ".join(dict.fromkeys(s.source for s in alert.sources))
+        lines.append(f"  📰 {_e(_cut(names, 300))}")
     return "\n".join(lines)
+
+
+def digest_parts(alerts: list[Alert], lang: str | None = "en", limit: int = MESSAGE_LIMIT) -> list[tuple[tuple[int, ...], str]]:
+    """A digest as messages under the limit, each with the outbox ids of the stories it tells.
+
+    A story is never cut between two messages, so each message's rows can be
+    marked digested as soon as Telegram accepts it. The heading goes first.
+    """
+    lang = chat_lang(lang)
+    parts: list[tuple[tuple[int, ...], str]] = []
+    ids: list[int] = []
+    text = f"<b>📬 {_e(LABELS[lang]['digest'].format(n=len(alerts)))}</b>"
+    for alert in alerts:
+        entry = _digest_entry(alert, lang)
+        candidate = f"{text}\n\n{entry}"
+        if ids and utf16_len(candidate) > limit:
+            parts.append((tuple(ids), text))
+            ids, candidate = [], entry
+        ids.append(alert.outbox_id)
+        text = candidate
+    parts.append((tuple(ids), text))
+    return parts
 
 
 def digest_due(digest_time: str, last_digest: datetime | None, now: datetime) -> datetime | None:
@@ -426,6 +413,8 @@ class TelegramNotifier:
         self.now = now
         self.started = False
         self.token_refused = False
+        # One per chat: the digest job and /digest off never send a chat's held alerts at once.
+        self._digest_locks: dict[str, asyncio.Lock] = {}
 
     # --- lifecycle ----------------------------------------------------------------
 
@@ -512,7 +501,7 @@ class TelegramNotifier:
         lang = self._lang(alert.chat_id)
         message = await self.deliver(
             alert.chat_id, alert_text(alert, lang), plain=alert_text(alert, lang, rich=False),
-            keyboard=alert_keyboard(alert, lang),
+            keyboard=alert_keyboard(alert, lang), outbox_id=alert.outbox_id,
         )
         return str(message.message_id) if message is not None else None
 
@@ -521,7 +510,7 @@ class TelegramNotifier:
         lang = self._lang(alert.chat_id)
         await self.deliver(
             alert.chat_id, alert_text(alert, lang), plain=alert_text(alert, lang, rich=False),
-            keyboard=alert_keyboard(alert, lang), edit_message_id=int(alert.message_id),
+            keyboard=alert_keyboard(alert, lang), edit_message_id=int(alert.message_id), outbox_id=alert.outbox_id,
         )
 
     def _clean(self, message: str) -> str:
@@ -529,8 +518,12 @@ class TelegramNotifier:
         return message.replace(self.bot.token, "<token>") if self.bot.token else message
 
     async def deliver(self, chat_id: str, text: str, *, plain: str | None = None, keyboard=None,
-                      edit_message_id: int | None = None):
+                      edit_message_id: int | None = None, outbox_id: int | None = None):
         """Send (or edit) one message, paced, handling each Bot API error; returns the Message.
+
+        outbox_id is the alert's outbox row: when its chat migrates to an id that
+        already owes the same story, that row is the one sent, and this one goes
+        nowhere (None is returned).
 
         Raises RetryLater (the outbox retries later), Undeliverable (never), or
         NotifyError after repeated network failures.
@@ -567,6 +560,11 @@ class TelegramNotifier:
                 log.info("chat %s became %s: subscription and alerts moved", chat_id, new_id)
                 self.store.migrate_chat(chat_id, new_id)
                 chat_id = new_id
+                if outbox_id is not None and not self.store.outbox_row_exists(outbox_id):
+                    # migrate_chat kept the new id's own row for this story and dropped
+                    # ours: that row alone is sent, so the new chat hears of it once.
+                    log.info("chat %s already owes alert %s's story: not sent twice", new_id, outbox_id)
+                    return None
             except Forbidden as e:
                 cancelled = self.store.deactivate_subscription(chat_id, f"blocked: {e.message}")
                 log.info("chat %s: %s; subscription deactivated, %d alerts cancelled", chat_id, e.message, cancelled)
@@ -594,51 +592,73 @@ class TelegramNotifier:
                     raise NotifyError(chat_id, f"network: {self._clean(e.message)}") from None
                 await self.sleep(NETWORK_BACKOFF * 2 ** (network_failures - 1))
 
-    async def deliver_all(self, chat_id: str, text: str) -> list:
-        """A long HTML text (digest, command reply) as several messages, each under the limit."""
-        return [await self.deliver(chat_id, part) for part in split_message(text)]
-
     # --- digests and admin notices ---------------------------------------------------------
 
-    async def deliver_digests(self) -> int:
-        """Send every digest that is due; returns how many went out."""
-        from .notify import build_alert
+    def _digest_lock(self, chat_id: str) -> asyncio.Lock:
+        return self._digest_locks.setdefault(chat_id, asyncio.Lock())
 
-        sent = 0
-        now = self.now()
-        for sub in self.store.subscriptions():
-            if not sub.digest_time:
-                continue
-            slot = digest_due(sub.digest_time, sub.last_digest, now)
-            if slot is None:
-                continue
-            rows = self.store.held_alerts(sub.chat_id)
-            try:
-                if rows:
-                    alerts = [build_alert(self.store, r.id, r.chat_id, r.story_id, None) for r in rows]
-                    messages = await self.deliver_all(sub.chat_id, digest_text(alerts, sub.lang))
-                    first = next((m for m in messages if m is not None), None)
-                    self.store.mark_digested([r.id for r in rows], str(first.message_id) if first else None)
-                    sent += 1
-            except NotifyError as e:
-                log.warning("digest for chat %s not sent: %s", sub.chat_id, e)
-                if not isinstance(e, Undeliverable):
-                    continue  # due again at the next pass
-            self.store.update_subscription(sub.chat_id, last_digest=now)
-        return sent
+    async def _send_held(self, chat_id: str, lang: str | None) -> int:
+        """Send a chat's held alerts as one digest; returns how many. The caller holds the chat's lock.
 
-    async def flush_digest(self, chat_id: str) -> int:
-        """Send a chat's held alerts now, as one digest (when it leaves digest mode)."""
+        Each message's rows are marked digested as soon as Telegram accepts it:
+        when a later message fails (the error is raised), only the stories not
+        yet delivered stay held, and the next try sends those alone.
+        """
         from .notify import build_alert
 
         rows = self.store.held_alerts(chat_id)
         if not rows:
             return 0
         alerts = [build_alert(self.store, r.id, r.chat_id, r.story_id, None) for r in rows]
-        messages = await self.deliver_all(chat_id, digest_text(alerts, self._lang(chat_id)))
-        first = next((m for m in messages if m is not None), None)
-        self.store.mark_digested([r.id for r in rows], str(first.message_id) if first else None)
-        return len(rows)
+        done = 0
+        for outbox_ids, text in digest_parts(alerts, lang):
+            # A story's entry is far under the limit; split_message is only a guard.
+            messages = [await self.deliver(chat_id, piece) for piece in split_message(text)]
+            first = next((m for m in messages if m is not None), None)
+            self.store.mark_digested(outbox_ids, str(first.message_id) if first else None)
+            done += len(outbox_ids)
+        return done
+
+    async def deliver_digests(self) -> int:
+        """Send every digest that is due; returns how many went out.
+
+        One chat's failure never stops the others: a NotifyError leaves the rest
+        of its digest held for the next pass (a minute later), anything else is
+        logged with its traceback and tried again at the next pass too.
+        """
+        sent = 0
+        now = self.now()
+        for sub in self.store.subscriptions():
+            if not sub.digest_time:
+                continue
+            try:
+                async with self._digest_lock(sub.chat_id):
+                    # Read again under the lock: /digest off may have run while we waited.
+                    current = self.store.subscription(sub.chat_id)
+                    if current is None or not current.active or not current.digest_time:
+                        continue
+                    if digest_due(current.digest_time, current.last_digest, now) is None:
+                        continue
+                    if await self._send_held(sub.chat_id, current.lang):
+                        sent += 1
+                    self.store.update_subscription(sub.chat_id, last_digest=now)
+            except Undeliverable as e:
+                log.warning("digest for chat %s not sent: %s", sub.chat_id, e)
+                self.store.update_subscription(sub.chat_id, last_digest=now)
+            except NotifyError as e:
+                log.warning("digest for chat %s not finished, the rest at the next pass: %s", sub.chat_id, e)
+            except Exception:  # a bug or an unexpected Bot API answer: this chat only
+                log.exception("digest for chat %s failed; tried again at the next pass", sub.chat_id)
+        return sent
+
+    async def flush_digest(self, chat_id: str) -> int:
+        """Send a chat's held alerts now, as one digest (when it leaves digest mode); returns how many.
+
+        Raises NotifyError when Telegram did not take all of it: what was not
+        sent stays held (the caller releases it).
+        """
+        async with self._digest_lock(chat_id):
+            return await self._send_held(chat_id, self._lang(chat_id))
 
     async def notify_admins(self, text: str) -> None:
         """A plain notice to every admin (source failing, source back); failures are logged only."""

@@ -16,7 +16,8 @@ Tests script it::
 getUpdates is a long poll: it holds the request until an update is injected
 or its `timeout` passes (answering at once would make PTB poll hundreds of
 times a second). Every call is recorded, faults included. Faults, each for
-`times` matching calls (optionally only for one chat): "retry_after"
+`times` matching calls (optionally only for one chat, optionally `after` letting
+the first few through): "retry_after"
 (429 with parameters.retry_after), "forbidden" (403), "migrate" (400 with
 parameters.migrate_to_chat_id), "cant_parse" (400 can't parse entities),
 "server_error" (5xx), "hang" (hold the request `seconds`, or until the
@@ -73,6 +74,8 @@ class _Fault:
     remaining: int
     chat_id: str | None
     options: dict
+    #: Matching calls still let through before the fault starts.
+    skip: int = 0
 
 
 class FakeBotAPI:
@@ -218,13 +221,16 @@ class FakeBotAPI:
             "message": {"message_id": message_id, "date": int(time.time()), "chat": chat, "text": "alert",
                         "from": self._bot_user()},
         }
+        if chat["type"] == "channel":
+            query["message"]["sender_chat"] = chat  # a channel's posts, the bot's included, are signed by it
         return self._push({"callback_query": query})
 
-    def fail(self, method: str, kind: str, *, times: int = 1, chat_id: int | str | None = None, **options) -> None:
-        """Answer the next `times` calls of `method` (to `chat_id`, if given) with a fault."""
+    def fail(self, method: str, kind: str, *, times: int = 1, chat_id: int | str | None = None, after: int = 0,
+             **options) -> None:
+        """Answer the next `times` calls of `method` (to `chat_id`, if given) with a fault, once `after` went through."""
         assert kind in ("retry_after", "forbidden", "migrate", "cant_parse", "server_error", "hang", "bad_request"), kind
         with self._lock:
-            self._faults.append(_Fault(method, kind, times, str(chat_id) if chat_id is not None else None, options))
+            self._faults.append(_Fault(method, kind, times, str(chat_id) if chat_id is not None else None, options, after))
 
     # --- what happened ---------------------------------------------------------------
 
@@ -340,6 +346,9 @@ class FakeBotAPI:
         with self._lock:
             for fault in self._faults:
                 if fault.method == method and fault.remaining > 0 and (fault.chat_id is None or fault.chat_id == chat):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.remaining -= 1
                     return fault
         return None

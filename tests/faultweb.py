@@ -16,6 +16,7 @@ redirect to 127.0.0.1 or to the cloud metadata address is then refused.
 
 from __future__ import annotations
 
+import socket
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from html import escape
 
 import httpx
 
-from sites import INVESTMENT_EN, Page, article_html, rss
+from sites import INVESTMENT_EN, PRODUCT_EN, Page, article_html, rss
 from webserver import Response, TestWeb
 
 #: A public address (it was example.com's): the SSRF guard lets it through,
@@ -75,6 +76,8 @@ class Fault:
     error: str | None
     #: Links a healthy poll of this source must store (when error is None).
     stored: int | None = None
+    #: The faulty source's kind: "feed", or "listing" (links chosen with the selector "a").
+    kind: str = "feed"
     #: Trace Python allocations (tracemalloc): off where it slows feedparser
     #: tenfold (10,000 items), whose bound is then checked on the process's RSS.
     traced: bool = True
@@ -203,6 +206,17 @@ def redirect_to(location: str) -> Callable[[TestWeb, str, str], None]:
     return install
 
 
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def redirect_to_closed_port(web: TestWeb, path: str, base: str) -> None:
+    web.route(path, status=302, headers={"Location": f"http://{PUBLIC_IP}:{closed_port()}/feed.xml"})
+
+
 def redirect_loop(web: TestWeb, path: str, base: str) -> None:
     web.route(path, status=302, headers={"Location": f"{path}/b"})
     web.route(f"{path}/b", status=301, headers={"Location": path})
@@ -318,6 +332,9 @@ FAULTS: tuple[Fault, ...] = (
     Fault("429-retry-after-too-long", "feed", answer_with(Response(429, b"", {"Retry-After": "7200"})),
           "Retry-After 7200 s, over the"),
     Fault("redirect-loop", "feed", redirect_loop, "redirect loop"),
+    Fault("connection-refused", "feed", redirect_to_closed_port, "ConnectError"),
+    Fault("unresolvable-host", "feed", redirect_to("http://no-such-host.invalid/feed.xml"), "cannot resolve"),
+    Fault("redirect-to-file-scheme", "feed", redirect_to("file:///etc/passwd"), "scheme 'file' refused"),
     Fault("redirect-to-loopback", "feed", redirect_to("http://127.0.0.1:{port}/feed.xml"), "not a public address"),
     Fault("redirect-to-metadata", "feed", redirect_to("http://169.254.169.254/latest/meta-data/"),
           "not a public address"),
@@ -360,17 +377,28 @@ FAULTS: tuple[Fault, ...] = (
     Fault("html-100000-deep", "article",
           feed_then_article(Response(200, nested_html(), {"Content-Type": HTML})), None, stored=1),
     Fault("xml-100000-deep", "feed", feed_bytes(nested_feed()), "nested more than"),
-    Fault("duplicate-guids", "feed", feed_of(duplicate_guids), None, stored=2),
+    # Nesting is cut where it runs away: the link below 100,000 levels is not read.
+    Fault("listing-100000-deep", "feed",
+          answer_with(Response(200, nested_html().replace(b"<p>", b'<p><a href="/item?n=1">deep</a>'),
+                               {"Content-Type": HTML})), None, stored=0, kind="listing"),
+    # One guid on two links keeps both (a feed that gives every item its home
+    # page as guid must not lose its articles; dedup catches a real repeat);
+    # the item listed twice is stored once.
+    Fault("duplicate-guids", "feed", feed_of(duplicate_guids), None, stored=3),
     Fault("dates-in-the-future", "feed", feed_of(future_items), None, stored=2),
     Fault("items-without-links", "feed", feed_of(items_without_links), None, stored=1),
 )
 
 
-def good_site(web: TestWeb, base: str, prefix: str = "/good") -> str:
-    """A healthy source beside the faulty one: its feed path; one investment article."""
-    page = Page(prefix + INVESTMENT_EN.path, INVESTMENT_EN.title, INVESTMENT_EN.paragraphs, INVESTMENT_EN.published)
-    web.route(f"{prefix}/feed.xml", rss(base, [page]), headers={"Content-Type": RSS})
-    web.route(page.path, article_html(page), headers={"Content-Type": HTML})
+def good_site(web: TestWeb, base: str, prefix: str = "/good", *, news: bool = False) -> str:
+    """A healthy source beside the faulty one; returns its feed path.
+
+    Its feed lists a product review; with `news`, an investment story above it too.
+    """
+    pages = [Page(prefix + p.path, p.title, p.paragraphs, p.published) for p in (INVESTMENT_EN, PRODUCT_EN)]
+    web.route(f"{prefix}/feed.xml", rss(base, pages if news else pages[1:]), headers={"Content-Type": RSS})
+    for page in pages:
+        web.route(page.path, article_html(page), headers={"Content-Type": HTML})
     return f"{prefix}/feed.xml"
 
 

@@ -23,6 +23,7 @@ import pytest
 from fakebotapi import FakeClock
 from monitor.bot import make_telegram, parse_admin_ids
 from monitor.filters import Filters
+from monitor.notify import deliver_due
 from monitor.store import SCHEMA_V1, Store, _statements
 from monitor.telegram import COMMANDS, Pacer
 from monitor.types import Announcement, Article
@@ -89,7 +90,7 @@ async def test_subscribe_with_filters_and_a_wrong_filter_says_how_to_write_it(ap
     assert "not an amount" in reply and "10m EUR" in reply
     assert store.subscription("42") is None
     reply = await ask(api, 42, "/subscribe country: France min: 50m EUR")
-    assert "country: France" in reply and "min: 50m EUR" in reply
+    assert "country: France" in reply and "min: €50 m" in reply  # written as the alerts write it
     assert Filters.from_json(store.subscription("42").filters).countries == ("France",)
 
 
@@ -179,6 +180,34 @@ async def test_digest_daily_and_off_which_sends_what_was_held(api, bot, store):
     assert "Daily digest: 1 investment stories" in digest and "Northwind" in digest
     assert "Digest off" in reply and "1 stories held" in reply
     assert [r["state"] for r in store.outbox_rows()] == ["digested"]
+
+
+async def test_digest_off_owes_one_message_for_a_story_that_qualifies_while_the_held_ones_go_out(api, bot, store):
+    await ask(api, 42, "/subscribe")
+    await ask(api, 42, "/digest daily 08:30")
+    story(store, audience=["42"])
+    before = len(api.calls("sendMessage"))
+    api.fail("sendMessage", "hang", chat_id=42, seconds=0.5)  # the held digest takes a while to go
+    api.command(42, "/digest off")
+    await api.until(lambda: len(api.calls("sendMessage")) > before)
+    story(store, title="Second plant", url="https://wire.example/b", audience=["42"])  # qualifies meanwhile
+    await api.until(lambda: any("Digest off" in m.text for m in api.messages(42)))
+    assert [r["state"] for r in store.outbox_rows()] == ["digested", "pending"]
+    assert await deliver_due(store, bot) == 1
+    assert "Second plant" in api.messages(42)[-1].text
+
+
+async def test_digest_off_releases_what_the_digest_could_not_send_to_go_one_by_one(api, bot, store):
+    await ask(api, 42, "/subscribe")
+    await ask(api, 42, "/digest daily 08:30")
+    story(store, audience=["42"])
+    api.fail("sendMessage", "server_error", chat_id=42, times=4)  # the digest fails after its retries
+    reply = await ask(api, 42, "/digest off")
+    assert "Digest off" in reply and "one by one" in reply
+    assert store.subscription("42").digest_time is None
+    assert [r["state"] for r in store.outbox_rows()] == ["pending"]
+    assert await deliver_due(store, bot) == 1
+    assert "Northwind" in api.messages(42)[-1].text
 
 
 async def test_sources_and_stats_answer_only_the_bots_admins(api, bot, store):
@@ -272,6 +301,24 @@ async def test_a_group_member_who_is_not_admin_cannot_press_the_buttons(api, bot
     await api.until(lambda: api.calls("answerCallbackQuery"))
     assert "administrators" in api.calls("answerCallbackQuery")[0].params["text"]
     assert store.subscription("-1004").active
+
+
+async def test_a_channel_reader_cannot_press_the_buttons_but_its_admin_can(api, bot, store):
+    """Only admins post in a channel, but every reader sees the buttons under its alerts."""
+    channel = -1006
+    api.chat(channel, "channel", title="Deals channel")
+    api.set_admins(channel, {21})
+    store.subscribe(str(channel), chat_type="channel", title="Deals channel", lang="en")
+    saved = story(store)
+    api.press(channel, 1, f"mute:{saved.story_id}", user_id=22)
+    api.press(channel, 1, "unsub", user_id=22)
+    await api.until(lambda: len(api.calls("answerCallbackQuery")) == 2)
+    assert all("administrators" in c.params["text"] for c in api.calls("answerCallbackQuery"))
+    sub = store.subscription(str(channel))
+    assert sub.active and Filters.from_json(sub.filters).skip_investors == ()
+    api.press(channel, 1, "unsub", user_id=21)
+    await api.until(lambda: len(api.calls("answerCallbackQuery")) == 3)
+    assert not store.subscription(str(channel)).active
 
 
 # --- hostile input ------------------------------------------------------------------------------

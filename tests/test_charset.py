@@ -157,3 +157,26 @@ def test_random_binary_never_raises(seed):
     text, encoding = decode_body(body, random.choice([None, "text/html; charset=utf-8", "image/png"]))
     assert isinstance(text, str)
     assert codecs.lookup(encoding)
+
+
+def test_a_large_utf8_page_with_stray_bytes_in_its_middle_stays_utf8():
+    """A big body is judged on windows of it (start, middle, end), cut at character boundaries."""
+    page_text = page('<meta charset="utf-8">', FRENCH * 2000)  # about 200 KB
+    body = page_text.encode("utf-8")
+    middle = len(body) // 2
+    body = body[:middle] + "Hélène".encode("cp1252") + body[middle:]
+    text, encoding = decode_body(body)
+    assert encoding == "utf-8"
+    assert text.count("\ufffd") == 2 and text.count(FRENCH) >= 1999
+
+
+def test_a_large_windows_1252_page_is_windows_1252():
+    body = page("", FRENCH_1252 * 3000).encode("cp1252")
+    assert decode_body(body) == (page("", FRENCH_1252 * 3000), "cp1252")
+
+
+def test_megabytes_of_random_bytes_decode_to_as_many_characters():
+    """Garbage costs a bounded amount: the undefined windows-1252 bytes become "?", one by one."""
+    body = random.Random(3).randbytes(3_000_000)
+    text, encoding = decode_body(body)
+    assert (len(text), encoding) == (len(body), "cp1252")

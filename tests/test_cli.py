@@ -166,3 +166,14 @@ def test_every_command_is_documented_in_the_readme():
                 assert f"monitor feeds {action}" in readme
         else:
             assert f"`monitor {name}" in readme, name
+
+
+def test_replaying_the_same_ids_into_the_same_db_names_each_line_instead_of_crashing(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "x", "title": "t", "text": "some text"}) + "\n")
+    db = tmp_path / "replay.db"
+    assert main(["replay", str(source), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["replay", str(source), "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert 'line 1: id "x" is already in the database' in err and "Traceback" not in err

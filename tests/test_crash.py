@@ -180,7 +180,7 @@ class Scenario:
         process = self.start(**env_extra)
         try:
             deadline = time.monotonic() + seconds
-            while "polled Wire" not in self.log_tail() or not self.recovered():
+            while "polled Wire" not in self.log_text() or not self.recovered():
                 assert process.poll() is None, f"the service died: {self.log_tail()}"
                 assert time.monotonic() < deadline, f"never recovered: {self.state()} {self.log_tail()}"
                 time.sleep(0.05)
@@ -190,9 +190,13 @@ class Scenario:
                 process.kill()
                 process.wait()
 
+    def log_text(self) -> str:
+        """The output of the latest run."""
+        logs = sorted(self.root.glob("run-*.log"), key=lambda path: int(path.stem.split("-")[1]))
+        return logs[-1].read_text() if logs else ""
+
     def log_tail(self) -> str:
-        logs = sorted(self.root.glob("run-*.log"))
-        return logs[-1].read_text()[-2000:] if logs else ""
+        return self.log_text()[-2000:]
 
     def check_invariants(self, duplicates_allowed: int) -> None:
         assert self.integrity() == "ok"
@@ -282,7 +286,8 @@ def test_sigkill_at_any_checkpoint_loses_nothing_and_resends_at_most_the_alert_i
     assert total >= CRASH_POINTS
     rng = random.Random(SEED)
     numbers = sorted(rng.sample(range(1, total + 1), CRASH_POINTS))
-    delays = [round(rng.uniform(0.6, 2.5), 2) for _ in range(OUTSIDE_KILLS)]
+    # After start-up (about a second), while the crawl or the delivery is running.
+    delays = [round(rng.uniform(1.2, 2.6), 2) for _ in range(OUTSIDE_KILLS)]
 
     with ThreadPoolExecutor(PARALLEL) as pool:
         inside = list(pool.map(lambda number: crash_at_checkpoint(tmp_path, number), numbers))

@@ -862,3 +862,9 @@ async def test_a_sources_selectors_from_feeds_toml_reach_the_extractor_in_the_pi
     text = next(store.db.query("SELECT text FROM articles"))["text"]
     assert kept in text
     assert gone not in text
+
+
+def test_a_live_blog_whose_entries_start_with_a_time_keeps_them():
+    entries = "".join(f"<p>{hour}:05 The council session resumed</p>" for hour in (14, 15, 16))
+    text = extract(html(f"<article class=story>{entries}{FILLER}</article>")).text
+    assert text.startswith("14:05 The council session resumed")

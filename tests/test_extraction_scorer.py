@@ -79,3 +79,15 @@ def test_corpus_f1_is_the_f1_of_mean_precision_and_mean_recall_not_the_mean_f1()
 def test_a_page_where_both_texts_are_empty_counts_in_neither_mean():
     corpus = scoring.score_corpus([scoring.score_page("", ""), scoring.score_page("a b c d", "a b c d")])
     assert (corpus.precision, corpus.recall, corpus.f1) == (1.0, 1.0, 1.0)
+
+
+def test_the_benchmark_says_when_its_data_is_absent_and_exits_0(tmp_path, monkeypatch, capsys):
+    spec = importlib.util.spec_from_file_location("extraction_benchmark", _PATH.parent / "extraction.py")
+    benchmark = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, benchmark)  # dataclasses look their module up by name
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the script puts benchmarks/ on it
+    spec.loader.exec_module(benchmark)
+    monkeypatch.setattr(benchmark, "DATA", tmp_path / "article-extraction")
+    monkeypatch.setattr(sys, "argv", ["extraction.py"])
+    assert benchmark.main() == 0
+    assert "benchmark data not found" in capsys.readouterr().out

@@ -94,3 +94,32 @@ async def test_two_delivery_passes_at_once_send_each_alert_once(store):
     courier = Courier(store, notifier)
     await asyncio.gather(courier.deliver(), courier.deliver(), courier.deliver())
     assert sorted(alert.story_id for alert in notifier.sent) == [1, 2, 3, 4, 5]
+
+
+async def test_a_stop_lets_the_message_in_flight_finish_and_starts_no_other(store):
+    from decimal import Decimal
+
+    from monitor.types import Announcement, Article
+
+    found = Announcement(investor="X", amount=Decimal(1000000), currency="EUR", amount_text="1 M€")
+    for n in range(3):
+        store.save_article(Article(title=f"t{n}", text=f"x{n}"), url=f"https://a.example/{n}", source="s",
+                           content_hash=str(n), story_id=None, duplicate_of=None, announcements=[found],
+                           audience=["console"])
+    started = asyncio.Event()
+
+    class SlowNotifier(ConsoleNotifier):
+        async def send(self, alert):
+            started.set()
+            await asyncio.sleep(0.3)
+            return await super().send(alert)
+
+    notifier = SlowNotifier(None, io.StringIO())
+    config = Config(SETTINGS, ())
+    crawler = Crawler(Pipeline(config, store, None, notifier), Courier(store, notifier), ())
+    crawler.start()
+    await asyncio.wait_for(started.wait(), 5)
+    await crawler.stop()
+    assert len(notifier.sent) == 1
+    states = [row["state"] for row in store.outbox_rows()]
+    assert states == ["sent", "pending", "pending"]  # the one sent is marked: no duplicate on restart

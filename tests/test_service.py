@@ -92,3 +92,24 @@ def test_run_serves_health_delivers_once_and_stops_cleanly_on_sigterm(tmp_path, 
         process.stdout.close()
         process.stderr.close()
     assert len(wait_for_file_lines(db.parent / "alerts.jsonl", 1)) == 1
+
+
+def test_a_health_port_already_taken_is_one_clear_error_line(tmp_path):
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    config = tmp_path / "feeds.toml"
+    config.write_text(f'[settings]\nhttp_port = {port}\n[[sources]]\nname = "A"\nurl = "https://a.example/feed"\n')
+    env = {**os.environ, "MONITOR_CONFIG": str(config), "MONITOR_DB": str(tmp_path / "m.db")}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    try:
+        done = subprocess.run([sys.executable, "-m", "monitor", "run"], env=env, capture_output=True, text=True,
+                              timeout=30, cwd=tmp_path)
+    finally:
+        taken.close()
+    assert done.returncode == 1
+    assert f"monitor: error: cannot serve /healthz on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr

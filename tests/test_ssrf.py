@@ -121,15 +121,12 @@ async def test_a_public_address_passes_the_guard(web):
     assert fetched.text == "public page"
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "2130706433", "[::ffff:127.0.0.1]"])
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "2130706433", "127.1"])
 async def test_allow_private_addresses_lets_loopback_through_on_purpose(web, host):
     web.route("/page", "local page", headers={"Content-Type": "text/plain"})
     settings = Settings(allow_private_addresses=True, host_delay=0.0, retries=0, respect_robots=False)
     async with Fetcher(settings) as fetcher:
-        try:
-            fetched = await fetcher.fetch(f"http://{host}:{port_of(web)}/page")
-        except FetchError as e:  # no IPv6 loopback on this machine: nothing to prove here
-            pytest.skip(str(e)) if host.startswith("[") else pytest.fail(str(e))
+        fetched = await fetcher.fetch(f"http://{host}:{port_of(web)}/page")
     assert fetched.text == "local page"
 
 

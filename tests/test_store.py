@@ -145,3 +145,40 @@ def test_a_same_url_article_cannot_be_stored_twice(store):
         save(store, "A2", "t2", "https://a.example/1")
     # The failed transaction left nothing behind: no orphan story.
     assert store.counts()["stories"] == 1
+
+
+def test_the_same_announcement_reported_by_two_articles_of_a_story_is_listed_once(store):
+    first = save(store, "A", "text a", "https://a.example/1", [INVESTMENT])
+    other = Announcement(investor="Amazon", amount=Decimal("1200000000"), currency="EUR", amount_text="", kind="capex")
+    save(store, "B", "text b", "https://b.example/1", [INVESTMENT, other], story_id=first.story_id)
+    assert [(a.investor, a.amount) for a in store.announcements_for_story(first.story_id)] == [
+        ("Microsoft", Decimal("4000000000")), ("Amazon", Decimal("1200000000"))
+    ]
+
+
+def test_a_feed_that_gives_every_item_the_same_guid_still_yields_new_items(store):
+    source = Source(name="Site", url="https://site.example/feed", backfill=5)
+    store.sync_sources([source])
+    first = [Link(url="https://site.example/1", guid="https://site.example/")]
+    assert len(store.record_links(source, first, 3)) == 1
+    second = [Link(url="https://site.example/2", guid="https://site.example/"), *first]
+    assert "https://site.example/2" in [link.url for link in store.record_links(source, second, 3)]
+
+
+def test_a_retried_link_keeps_its_title_guid_and_date(store):
+    from datetime import datetime, timezone
+
+    store.sync_sources([SOURCE])
+    when = datetime(2024, 5, 13, 8, 0, tzinfo=timezone.utc)
+    link = Link(url="https://site.example/a", guid="g", title="Title", published=when)
+    store.record_links(SOURCE, [link], 3)
+    store.link_failed("Site", link.url, "HTTP 500")
+    assert store.record_links(SOURCE, [], 3) == [link]  # fell off the page, still retried whole
+
+
+def test_a_source_removed_from_the_config_leaves_the_health_report(store):
+    other = Source(name="Other", url="https://other.example/feed")
+    store.sync_sources([SOURCE, other])
+    store.record_poll("Other", "HTTP 500")
+    store.sync_sources([SOURCE])
+    assert [h.name for h in store.all_source_health()] == ["Site"]

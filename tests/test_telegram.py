@@ -17,8 +17,9 @@ import pytest
 
 from fakebotapi import FakeClock
 from monitor.bot import make_telegram
-from monitor.errors import NotifyError
-from monitor.notify import deliver_due
+from monitor.errors import ConfigError, NotifyError
+from monitor.filters import describe, parse_filters
+from monitor.notify import deliver_due, format_alert
 from monitor.schedule import source_notice
 from monitor.store import SourceHealth, Store
 from monitor.telegram import (
@@ -81,6 +82,11 @@ def test_amounts_are_written_for_the_chats_language():
     assert format_money(Decimal("300000000"), "CHF", "en") == "300 m CHF"
     assert format_money(Decimal("500000000"), "EUR", "en", upper_bound=True) == "up to €500 m"
     assert format_money(None, None, "fr") == "montant non précisé"
+
+
+def test_the_console_and_the_filters_write_amounts_as_an_english_chat_does():
+    assert "€2 bn" in format_alert(_alert())
+    assert "min: €50 m" in describe(parse_filters("min: 50m EUR"))
 
 
 def _alert(title="T", sources=1, announcements=(PLANT,)):
@@ -231,6 +237,17 @@ async def test_a_migrated_group_gets_its_chat_id_rewritten_and_the_message_resen
     assert rows(store)[0]["chat_id"] == "-1001555"
 
 
+async def test_a_migrated_group_whose_new_id_already_owes_the_alert_gets_it_once(store, api, telegram):
+    subscribe(store, -556, chat_type="group")
+    subscribe(store, -1001556, chat_type="supergroup")  # the supergroup subscribed on its own too
+    owe(store, telegram, "https://wire.example/a")
+    api.fail("sendMessage", "migrate", chat_id=-556, new_chat_id=-1001556)
+    await deliver_due(store, telegram)
+    await deliver_due(store, telegram)
+    assert len(api.messages(-1001556)) == 1 and not api.messages(-556)
+    assert [(r["chat_id"], r["state"]) for r in rows(store)] == [("-1001556", "sent")]
+
+
 async def test_html_telegram_cannot_parse_is_resent_as_plain_text(store, api, telegram):
     subscribe(store, 42)
     owe(store, telegram, "https://wire.example/a")
@@ -312,6 +329,57 @@ async def test_a_digest_chat_gets_one_message_a_day_with_its_held_stories(store,
     assert await telegram.deliver_digests() == 0 and await deliver_due(store, telegram) == 0
 
 
+def _hold_stories(store, telegram, count=30):
+    """`count` stories held for chat 42's digest, long enough to need several messages."""
+    subscribe(store, 42)
+    store.update_subscription("42", digest_time="08:00", last_digest=datetime(2024, 5, 13, 8, 0, tzinfo=timezone.utc))
+    telegram.now = lambda: datetime(2024, 5, 14, 8, 1, tzinfo=timezone.utc)
+    titles = [f"Story {n:02d} " + "plant " * 30 for n in range(count)]
+    for n, title in enumerate(titles):
+        owe(store, telegram, f"https://wire.example/{n}", article=Article(title=title.strip(), text="x", lang="en"))
+    return [title[:9] for title in titles]
+
+
+def _times_sent(api, names):
+    texts = [m.text for m in api.messages(42)]
+    return {name: sum(text.count(name) for text in texts) for name in names}
+
+
+async def test_a_digest_that_fails_partway_sends_only_the_rest_at_the_next_pass(store, api, telegram):
+    names = _hold_stories(store, telegram)
+    api.fail("sendMessage", "server_error", chat_id=42, times=4, after=1)  # the 2nd part fails, retries included
+    assert await telegram.deliver_digests() == 0
+    [first] = api.messages(42)
+    states = [r["state"] for r in rows(store)]
+    assert 0 < states.count("digested") < len(names) and set(states) == {"digested", "held"}
+    assert await telegram.deliver_digests() == 1
+    assert len(api.messages(42)) >= 3 and all(utf16_len(m.text) <= MESSAGE_LIMIT for m in api.messages(42))
+    assert set(_times_sent(api, names).values()) == {1}  # every story once, the first part never again
+    assert {r["state"] for r in rows(store)} == {"digested"}
+    assert await telegram.deliver_digests() == 0
+
+
+async def test_the_digest_job_and_digest_off_never_send_the_same_stories_twice(store, api, telegram):
+    names = _hold_stories(store, telegram)
+    await asyncio.gather(telegram.deliver_digests(), telegram.flush_digest("42"))
+    assert set(_times_sent(api, names).values()) == {1}
+    assert {r["state"] for r in rows(store)} == {"digested"}
+
+
+async def test_a_chat_whose_digest_fails_unexpectedly_does_not_stop_the_others(store, api, telegram):
+    for chat in (40, 41, 42):
+        subscribe(store, chat)
+        store.update_subscription(str(chat), digest_time="08:00", last_digest=datetime(2024, 5, 13, 8, 0, tzinfo=timezone.utc))
+    store.update_subscription("40", digest_time="8h")  # a damaged row: digest_due cannot read it
+    telegram.now = lambda: datetime(2024, 5, 14, 8, 1, tzinfo=timezone.utc)
+    owe(store, telegram, "https://wire.example/a")
+    api.fail("sendMessage", "server_error", chat_id=41, status=409, description="Conflict: not a NotifyError")
+    assert await telegram.deliver_digests() == 1
+    assert not api.messages(40) and not api.messages(41)
+    [digest] = api.messages(42)
+    assert "Northwind" in digest.text
+
+
 def test_the_digest_slot_is_the_last_hh_mm_not_yet_served():
     now = datetime(2024, 5, 14, 9, 0, tzinfo=timezone.utc)
     assert digest_due("08:30", None, now) == datetime(2024, 5, 14, 8, 30, tzinfo=timezone.utc)
@@ -371,7 +439,7 @@ async def test_a_refused_token_is_reported_without_the_token(store, api, clock):
 
     notifier = build(store, "999:WRONG-token-0000000000", api.url, polling=False,
                      pacer=Pacer(clock=clock, sleep=clock.sleep))
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(ConfigError, match=r"refused TELEGRAM_BOT_TOKEN \(revoked or mistyped\?\)") as caught:
         await notifier.start()
     assert "WRONG-token" not in str(caught.value)
     with pytest.raises(NotifyError) as caught:

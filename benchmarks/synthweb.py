@@ -34,7 +34,6 @@ import argparse
 import asyncio
 import html
 import json
-import os
 import random
 import re
 import socket
@@ -688,5 +687,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONHASHSEED", "0")
     sys.exit(main())

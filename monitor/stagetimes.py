@@ -5,10 +5,10 @@ stage in ``with self.timed("extract"):``; with no accumulator attached that
 is one shared do-nothing context manager, so production pays a method call
 and nothing else.
 
-The synchronous stages (discover, extract, detect, dedup, store) never
-overlap in one event loop, so their seconds add up to CPU time spent in
-them; "fetch" is the wall time of each fetch, which overlaps with the
-others' and is a sum of latencies, not a share of the run.
+The stages that run on the event loop's thread (extract, detect, dedup,
+store) never overlap, so their seconds add up to the time spent in them;
+discover runs in a worker thread, so its seconds are wall time that may
+overlap the others'.
 """
 
 from __future__ import annotations

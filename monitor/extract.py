@@ -9,7 +9,8 @@ The page is parsed once with selectolax's Lexbor backend, then:
 1. metadata is read while the page is whole: JSON-LD, <meta>, <title>,
    <link rel=canonical>; what never holds text goes (scripts, styles, hidden
    elements, captions), then the source's ``drop_selectors``;
-2. one query (:func:`_survey`) finds what the next steps need: where the
+2. one walk (:func:`_walk`) reads each element's tag and attributes once and
+   finds what the next steps need: the metadata nodes, the junk, where the
    <h1>s, <time>s and bylines are, the boilerplate candidates, the headings
    that may introduce boilerplate, the paragraphs and the quoted posts;
 3. boilerplate blocks go, found by tag (nav, aside, footer, header, form),
@@ -39,8 +40,10 @@ The page is parsed once with selectolax's Lexbor backend, then:
 No Python code here recurses on the DOM depth. Lexbor's own parse is
 quadratic in it, so runaway nesting is cut first, and megabytes of tiny
 tags too (:func:`_cut_runaway_nesting`). Each CSS query walks the whole tree
-(~0.1 ms on a news page, more per selector in its list), so queries are
-merged where they can be, with plain tags rather than attribute tests.
+(~0.1 ms on a news page, more per selector in its list, most for attribute
+tests), so the first pass over the body is one walk in Python that reads
+each element's attributes once (:func:`_walk`, replacing two queries of 53
+selectors), and the later queries are few, with plain tags where they can be.
 """
 
 from __future__ import annotations
@@ -118,13 +121,10 @@ _JUNK_TAGS = frozenset(
     "script style noscript iframe svg template object embed canvas video audio link meta input"
     " select textarea button figcaption".split()
 )
-# Lexbor is slow to match a long substring in style attributes: "none" selects, a regex decides.
-_JUNK = ", ".join(sorted(_JUNK_TAGS)) + ", [hidden], [aria-hidden=true], [style*=none]"
+# Hidden elements go too: [hidden], aria-hidden="true", a style saying display: none.
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none")
-#: Where metadata is: the <head>'s query, and the tags the body's junk query also brings.
+#: Where metadata is: the <head>'s query; in the body, _walk collects _BODY_META_TAGS.
 _HEAD_META = 'meta[content], title, base[href], link[rel~=canonical], script[type*="ld+json"]'
-_META_TAGS = frozenset({"meta", "title", "base", "link", "script"})
-_JUNK_AND_META = _JUNK + ", title"
 
 #: Boilerplate kinds: a "header" block may hold the title <h1> and still go;
 #: a "comments" block may hold much paragraph text and still go.
@@ -135,13 +135,6 @@ _BOILERPLATE_ROLES = {
     "search": "other", "dialog": "other", "alertdialog": "other", "menu": "other",
     "menubar": "other", "toolbar": "other",
 }  # fmt: skip
-
-#: Elements whose tag, role, class or id may mark them as boilerplate (_survey's test mirrors this).
-_CANDIDATES = (
-    "nav, aside, footer, header, form, menu, dialog, div[class], div[id], section[class], section[id],"
-    " ul[class], ul[id], ol[class], ol[id], article[class], article[id], table[class], "
-    + ", ".join(f"[role={role}]" for role in _BOILERPLATE_ROLES)
-)
 
 # Class and id words of boilerplate blocks, matched on the lowercased
 # "class id" string. Distinctive stems match anywhere ("sharebar",
@@ -386,19 +379,14 @@ def _extract(html, url, content_selector, drop_selectors, drops: _Drops) -> Arti
     head_nodes = head.css(_HEAD_META) if head is not None else []
     if body is None:  # a <frameset> page
         return _article(_read_metadata(tree, head_nodes, url), _Marks(), None, "", "no text found (no <body>)")
-    junk = [(node, node.tag) for node in body.css(_JUNK_AND_META)]
-    meta = _read_metadata(tree, head_nodes + [node for node, tag in junk if tag in _META_TAGS], url)
-
-    for node, tag in reversed(junk):  # children first, so no freed node is touched
-        if tag in _JUNK_TAGS:
-            node.decompose()
-        elif tag not in _META_TAGS:
-            attrs = node.attributes
-            if "hidden" in attrs or attrs.get("aria-hidden") == "true" or _HIDDEN_STYLE.search((attrs.get("style") or "").lower()):
-                node.decompose()
-    _drop_by_selectors(body, drop_selectors, drops)
+    metas, junk, survey = _walk(body)
+    meta = _read_metadata(tree, head_nodes + metas, url)
+    for node in junk:  # the outermost ones: none inside another
+        node.decompose()
+    if drop_selectors:
+        _drop_by_selectors(body, drop_selectors, drops)
+        _, _, survey = _walk(body)  # the first one's nodes may be gone
     declared = _select(body, content_selector) if content_selector else []
-    survey = _survey(body)
     marks = _read_marks(survey.landmarks, meta, declared)
     if meta.author is None and marks.byline:
         meta = replace(meta, author=marks.byline)
@@ -467,7 +455,7 @@ def _as_text(html) -> tuple[str, str | None]:
     """The page as text, or a reason why there is nothing to read."""
     if isinstance(html, (bytes, bytearray, memoryview)):
         raw = bytes(html)
-        if not raw.strip():
+        if not raw or raw.isspace():  # (strip() would copy the page)
             return "", "empty document"
         # Binary data shows in its first bytes: no need to decode megabytes of it. (Text
         # with a byte-order mark may be UTF-16, whose ASCII has a NUL byte per character.)
@@ -479,7 +467,7 @@ def _as_text(html) -> tuple[str, str | None]:
         text = html
     else:
         return "", "not html"
-    if not text.strip():
+    if not text or text.isspace():
         return "", "empty document"
     head = text[:4096]
     # Binary data decodes to control characters and U+FFFD; HTML has few of either.
@@ -658,8 +646,9 @@ def _jsonld_article(scripts: list[LexborNode]) -> dict:
     for script in scripts:
         raw = script.text().strip()
         # Some CMSs wrap the JSON in an HTML comment or a CDATA section.
-        for wrapper in ("<!--", "-->", "//<![CDATA[", "//]]>", "<![CDATA[", "]]>"):
-            raw = raw.replace(wrapper, "")
+        if "-->" in raw or "]]>" in raw or "<!" in raw:  # each wrapper holds one of these
+            for wrapper in ("<!--", "-->", "//<![CDATA[", "//]]>", "<![CDATA[", "]]>"):
+                raw = raw.replace(wrapper, "")
         try:
             data = json.loads(raw, strict=False)
         except (ValueError, RecursionError):
@@ -751,7 +740,12 @@ def _resolve(href: str | None, base: str | None) -> str | None:
         return None
     try:
         # Most are absolute already: urljoin costs more than the rest of the metadata.
-        absolute = href if href[:8].lower().startswith(("http://", "https://")) else urljoin(base or "", href)
+        if href[:8].lower().startswith(("http://", "https://")):
+            if href.isascii() and "[" not in href and "]" not in href:
+                return href  # what urlsplit could object to is non-ASCII hosts and IPv6 brackets
+            absolute = href
+        else:
+            absolute = urljoin(base or "", href)
         scheme = urlsplit(absolute).scheme
     except ValueError:  # e.g. an unclosed "[" in the host
         return None
@@ -885,14 +879,14 @@ class _Marks:
 
 @dataclass(frozen=True)
 class _Survey:
-    """What one query over the body finds, sorted by what each stage needs (nodes in document order)."""
+    """What one walk over the body finds, sorted by what each stage needs (nodes in document order)."""
 
     #: Titles, dates, declared bodies and bylines, with their attributes and _landmark()'s kind.
     landmarks: list[tuple[LexborNode, dict, str]]
-    #: Blocks whose tag, role, class or id mark them as boilerplate (of those _CANDIDATES
-    #: selects), with _kind_of()'s (kind, reason).
+    #: Blocks whose tag, role, class or id mark them as boilerplate (see _classify),
+    #: with _kind_of()'s (kind, reason).
     candidates: list[tuple[LexborNode, str, dict, tuple[str, str]]]
-    #: Headings that may introduce boilerplate (as _LABELLED selects).
+    #: Headings that may introduce boilerplate (those _LABELLED selects).
     headings: list[LexborNode]
     paragraphs: list[LexborNode]
     #: Characters of <blockquote> text held by each element that holds one, by mem_id.
@@ -900,42 +894,91 @@ class _Survey:
 
 
 _LABELLED = "h2, h3, h4, h5, h6, [class*=title], [class*=heading], [class*=titre]"
-# A superset of _CANDIDATES, _LABELLED, the landmarks and <p>, filtered in Python: Lexbor's
-# cost grows with each selector of a list, and plain tags or [attr] are the cheapest
-# (ten [role=x] cost more than all the tags together).
-_SURVEY = (
-    "nav, aside, footer, header, form, menu, dialog, div, section, ul, ol, article, table,"
-    " h1, h2, h3, h4, h5, h6, time, p, blockquote, [role], [itemprop], [class*=title], [class*=heading],"
-    " [class*=titre], a[rel=author], .vcard, .byline"
-)
 _CLASSED = frozenset({"div", "section", "ul", "ol", "article"})
 _SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 #: Characters of a class or id attribute that are read: real ones are far shorter.
 _MAX_NAMES = 500
-_LANDMARK_TAGS = frozenset({"h1", "time", "a"})
+#: (<a rel=author> is one too: _walk reads its rel.)
+_LANDMARK_TAGS = frozenset({"h1", "time"})
 
 
-def _survey(body: LexborNode) -> _Survey:
-    """One CSS query for four stages: each full-tree query costs about a tenth of the parse."""
+def _walk(body: LexborNode) -> tuple[list[LexborNode], list[LexborNode], _Survey]:
+    """One walk over the body, in Python: (its metadata nodes, the junk to remove, the survey).
+
+    The metadata nodes are the <meta>, <link>, <title> and <script>s the
+    metadata may be in (hidden ones too); the junk is the outermost elements
+    that never hold article text (_JUNK_TAGS, hidden ones): the survey, of
+    what remains, is what the next stages need. A walk that reads each
+    element's tag and attributes once costs less than the CSS queries it
+    replaces (a list of selectors costs Lexbor per selector and per node, and
+    returns an element once per selector it matches: the walk notes it once).
+    """
+    metas, junk = [], []
     landmarks, candidates, headings, paragraphs, quotes = [], [], [], [], []
-    for node in body.css(_SURVEY):
-        tag, attrs = node.tag, node.attributes
+    plain, skip, junk_tags, meta_tags, rare = _PLAIN_CLASSES, _PLAIN_SKIP, _JUNK_TAGS, _BODY_META_TAGS, _RARE_ATTRIBUTES
+    skip_to = 0  # while inside a junk element: the mem_id of the node after it (-1: none)
+    for node in body.traverse():
+        tag = node.tag
+        if skip_to:
+            if node.mem_id != skip_to:
+                if tag in meta_tags:
+                    metas.append(node)
+                continue
+            skip_to = 0
+        if tag in junk_tags:
+            if tag in meta_tags:
+                metas.append(node)
+            junk.append(node)
+            if tag not in _VOID_JUNK and ((child := node.first_child) is not None and (child.next is not None or not child.is_text_node)):
+                skip_to = _after(node, body)  # (a <script>'s one text node needs no skipping)
+            continue
+        attrs = node.attributes
+        if not attrs:
+            if tag in skip:  # most elements: nothing to note
+                continue
+            if tag == "title":
+                metas.append(node)
+            found, heading, landmark = plain[tag]
+            cls, author_link = None, False
+        else:
+            cls = attrs.get("class")
+            role, itemprop, author_link = None, False, False
+            # Attributes besides class (id, href, src...) seldom matter: a look at their names says.
+            if len(attrs) != (cls is not None) and not rare.isdisjoint(attrs):
+                if tag != "title" and (
+                    ("hidden" in attrs or attrs.get("aria-hidden") == "true")
+                    or ((style := attrs.get("style")) and "none" in (style := style.lower()) and _HIDDEN_STYLE.search(style))
+                ):
+                    junk.append(node)
+                    skip_to = _after(node, body)
+                    continue
+                role, itemprop = attrs.get("role"), "itemprop" in attrs
+                author_link = tag == "a" and attrs.get("rel") == "author"
+            if tag in skip and role is None and not itemprop and not author_link and (
+                cls is None
+                or ("title" not in cls and "heading" not in cls and "titre" not in cls and "vcard" not in cls and "byline" not in cls)
+            ):
+                continue  # what _classify would say: nothing to note (and it costs more)
+            if tag == "title":
+                metas.append(node)
+            ident = attrs.get("id")
+            if cls is None and ident is None and role is None and not itemprop and not author_link:
+                if tag in skip:
+                    continue
+                found, heading, landmark = plain[tag]
+            else:
+                if cls and len(cls) > _MAX_NAMES or ident and len(ident) > _MAX_NAMES:  # a hostile page's
+                    cls, ident = cls and cls[:_MAX_NAMES], ident and ident[:_MAX_NAMES]
+                found, heading, landmark = _classify(tag, cls, ident, role, itemprop)
         if tag == "p":
             paragraphs.append(node)
         elif tag == "blockquote":
             quotes.append(node)
-        if attrs:
-            cls, ident = attrs.get("class"), attrs.get("id")
-            if cls and len(cls) > _MAX_NAMES or ident and len(ident) > _MAX_NAMES:  # a hostile page's
-                cls, ident = cls and cls[:_MAX_NAMES], ident and ident[:_MAX_NAMES]
-            found, heading, landmark = _classify(tag, cls, ident, attrs.get("role"), "itemprop" in attrs)
-        else:
-            cls, (found, heading, landmark) = None, _classify(tag, None, None, None, False)
         if found is not None:
             candidates.append((node, tag, attrs, found))
         if heading:
             headings.append(node)
-        if landmark and (kind := _landmark(tag, attrs, cls)) is not None:
+        if (landmark or author_link) and (kind := _landmark(tag, attrs, cls)) is not None:
             landmarks.append((node, attrs, kind))
     quoted: dict[int, int] = {}
     for quote in quotes[:50]:
@@ -944,16 +987,31 @@ def _survey(body: LexborNode) -> _Survey:
         while current is not None and size:
             quoted[current.mem_id] = quoted.get(current.mem_id, 0) + size
             current = current.parent
-    return _Survey(landmarks, candidates, headings, paragraphs, quoted)
+    return metas, junk, _Survey(landmarks, candidates, headings, paragraphs, quoted)
+
+
+def _after(node: LexborNode, root: LexborNode) -> int:
+    """The mem_id of the first element or comment after node's subtree, inside root; -1 if none."""
+    root_id = root.mem_id
+    while node is not None and node.mem_id != root_id:
+        sibling = node.next
+        while sibling is not None:
+            if not sibling.is_text_node:
+                return sibling.mem_id
+            sibling = sibling.next
+        node = node.parent
+    return -1
 
 
 @lru_cache(maxsize=16384)  # a site repeats its tags and classes on every page
 def _classify(
     tag: str, cls: str | None, ident: str | None, role: str | None, itemprop: bool
 ) -> tuple[tuple[str, str] | None, bool, bool]:
-    """What _survey does with a node, from its tag and attributes: (_kind_of's answer if it is a
-    boilerplate candidate as _CANDIDATES selects, whether it may be a label heading as _LABELLED
-    selects, whether it may be a landmark)."""
+    """What _walk notes about an element, from its tag and attributes: (_kind_of's answer if it
+    is a boilerplate candidate: a nav, aside, footer, header, form, menu or dialog; a div,
+    section, ul, ol or article with a class or id; a table with a class; any element with a
+    boilerplate role; whether it may be a label heading as _LABELLED selects; whether it may be
+    a landmark)."""
     candidate = (
         tag in _BOILERPLATE_TAGS
         or (tag in _CLASSED and (cls is not None or ident is not None))
@@ -964,6 +1022,29 @@ def _classify(
     heading = tag in _SUBHEADINGS or bool(cls and ("title" in cls or "heading" in cls or "titre" in cls))
     landmark = tag in _LANDMARK_TAGS or itemprop or bool(cls and ("vcard" in cls or "byline" in cls))
     return found, heading, landmark
+
+
+class _PlainClasses(dict):
+    """_classify's answer for an element without class, id, role or itemprop, by tag."""
+
+    def __missing__(self, tag: str) -> tuple[tuple[str, str] | None, bool, bool]:
+        value = self[tag] = _classify(tag, None, None, None, False)
+        return value
+
+
+_PLAIN_CLASSES = _PlainClasses()
+#: Tags that _walk has nothing to note about without a class, id, role or itemprop.
+_PLAIN_SKIP = frozenset(
+    tag for tag in "a span li img i b strong em br td tr tbody option label input path use small sup sub"
+    " u s picture source figure dd dt dl hr center font cite abbr code pre body main html g -comment".split()
+    if _classify(tag, None, None, None, False) == (None, False, False) and tag != "p" and tag != "title"
+)
+#: Junk elements that never have children: nothing to skip.
+_VOID_JUNK = frozenset({"link", "meta", "input", "embed"})
+#: Attributes besides class that _walk reads (only when one of them is there).
+_RARE_ATTRIBUTES = frozenset({"hidden", "aria-hidden", "style", "role", "itemprop", "rel", "id"})
+#: The tags of the body's elements that metadata may be read from.
+_BODY_META_TAGS = frozenset({"meta", "link", "script", "title"})
 
 
 def _landmark(tag: str, attrs: dict, cls: str | None) -> str | None:
@@ -1343,14 +1424,15 @@ def _scan_body(body: LexborNode, long: set[int]) -> tuple[list[tuple[LexborNode,
     # [class*=ontent] and [class*=ody] stand for content/Content and body/Body: one
     # substring selector less each; _BODY_CLASS decides.
     selector = "p, pre, br, article, [itemprop=articleBody], [class*=ontent], [class*=ody]"
+    links = _paragraph_links(body)
     for node in body.css(selector):
         tag = node.tag
         if tag in ("p", "pre"):
             size = len(node.text().strip())
             if size > _MAX_LABEL:
                 long.add(node.mem_id)
-            if size >= _MIN_PARAGRAPH and (anchors := node.css("a")):
-                size -= sum(len(a.text().strip()) for a in anchors)
+            if size >= _MIN_PARAGRAPH:
+                size -= links.get(node.mem_id, 0)
             if size >= _MIN_PARAGRAPH and node.parent is not None:
                 paragraphs.append((node.parent, size))
         elif tag == "br":
@@ -1376,20 +1458,45 @@ def _scan_body(body: LexborNode, long: set[int]) -> tuple[list[tuple[LexborNode,
     return paragraphs, declared
 
 
+def _paragraph_links(body: LexborNode) -> dict[int, int]:
+    """Characters of link text in each <p> and <pre>, by mem_id.
+
+    Two queries for the whole body cost less than one per paragraph. A link
+    counts in the nearest <p> or <pre> holding it (the parser seldom nests them).
+    """
+    links: dict[int, int] = {}
+    for selector, tag in (("p a", "p"), ("pre a", "pre")):
+        for anchor in body.css(selector):
+            node = anchor.parent
+            while node is not None and node.tag != tag:
+                node = node.parent
+            if node is not None:
+                mem_id = node.mem_id
+                links[mem_id] = links.get(mem_id, 0) + len(anchor.text().strip())
+    return links
+
+
 def _scores(paragraphs: list[tuple[LexborNode, int]]) -> tuple[dict[int, float], dict[int, LexborNode]]:
     """Each paragraph's size goes to its block, half to the block's parent, then a
     sixth, a ninth, a twelfth further up (Readability's decay)."""
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
+    # Most paragraphs share their block: its line of ancestors is read once.
+    chains: dict[int, list[tuple[int, int]]] = {}
     for container, size in paragraphs:
-        node = container
-        for divisor in (1, 2, 6, 9, 12):
-            if node is None or node.tag == "html":
-                break
-            mem_id = node.mem_id
+        chain = chains.get(container.mem_id)
+        if chain is None:
+            chain = chains[container.mem_id] = []
+            node = container
+            for divisor in (1, 2, 6, 9, 12):
+                if node is None or node.tag == "html":
+                    break
+                mem_id = node.mem_id
+                nodes.setdefault(mem_id, node)
+                chain.append((mem_id, divisor))
+                node = node.parent
+        for mem_id, divisor in chain:
             scores[mem_id] = scores.get(mem_id, 0.0) + size / divisor
-            nodes[mem_id] = node
-            node = node.parent
     return scores, nodes
 
 
@@ -1587,16 +1694,15 @@ def _raw_blocks(roots: list[LexborNode]) -> Iterator[tuple[str, str]]:
         # Block of each parent seen: a paragraph's many inline pieces share one walk up.
         owners: dict[int, tuple[int, str]] = {}
         for node in root.traverse(include_text=True):
-            if node.is_text_node:
+            tag = node.tag  # one property read tells text from elements
+            if tag == "-text":
                 content = node.text_content
+            elif tag == "br":
+                content = _BR
+            elif tag == "td" or tag == "th":
+                content = " "
             else:
-                tag = node.tag
-                if tag == "br":
-                    content = _BR
-                elif tag in ("td", "th"):
-                    content = " "
-                else:
-                    continue
+                continue
             parent = node.parent
             block = owners.get(parent.mem_id) if parent is not None else None
             if block is None:

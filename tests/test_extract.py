@@ -598,6 +598,45 @@ def test_dropped_is_a_frozen_value():
 
 
 # ---------------------------------------------------------------------------
+# Hidden and non-text elements.
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<div hidden><p>{}</p></div>",
+        '<div aria-hidden="true"><p>{}</p></div>',
+        '<div style="color: red; DISPLAY : None"><p>{}</p></div>',
+        "<noscript><div><p>{}</p></div></noscript>",
+        "<template><p>{}</p></template>",
+        "<button><span>{}</span></button>",
+        "<svg><text>{}</text></svg>",
+    ],
+)
+def test_hidden_and_non_text_elements_never_leak_and_the_text_after_them_is_kept(hidden):
+    secret = "Subscribers get three more stories every single week for free"
+    after = "<p>The harbour authority said repairs to the northern pier would take two more years.</p>"
+    article = extract(html("<article>" + FILLER + hidden.format(secret) + after + "</article>"))
+    assert secret not in article.text
+    assert article.text.startswith("The regional council said")
+    assert article.text.endswith("would take two more years.")
+
+
+def test_metadata_in_a_hidden_block_is_still_read():
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Pier repairs to take two more years", "author": {"name": "Ana Ruiz"},
+                     "datePublished": "2024-05-13T09:30:00+02:00"})  # fmt: skip
+    body = f'<div hidden><script type="application/ld+json">{ld}</script></div><article>{FILLER}</article>'
+    article = extract(html(body))
+    assert (article.title, article.author) == ("Pier repairs to take two more years", "Ana Ruiz")
+    assert article.published == datetime(2024, 5, 13, 7, 30, tzinfo=UTC)
+
+
+def test_an_author_link_marked_rel_author_names_the_author():
+    body = f'<article><h1>Pier repairs</h1><p class=meta>By <a rel="author" href="/a/ana">Ana Ruiz</a></p>{FILLER}</article>'
+    assert extract(html(body)).author == "Ana Ruiz"
+
+
+# ---------------------------------------------------------------------------
 # Text layout.
 
 

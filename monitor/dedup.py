@@ -69,8 +69,27 @@ def fold(text: str) -> str:
     """Case-folded text without accents (ligatures and ‘’ kept apart from letters)."""
     if len(text) < 40:
         return _fold_word(text)
+    if text.isascii():
+        return text.casefold()  # NFKD leaves ASCII alone and it has no combining marks
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if decomposed.isascii():
+        return decomposed
+    # The same as dropping each combining character one by one, at C speed: the table
+    # learns each distinct character once.
+    return decomposed.translate(_NO_MARKS)
+
+
+class _MarkTable(dict):
+    """A str.translate table: combining characters map to None, others to themselves."""
+
+    def __missing__(self, codepoint: int):
+        value = None if unicodedata.combining(chr(codepoint)) else codepoint
+        if len(self) < 65536:
+            self[codepoint] = value
+        return value
+
+
+_NO_MARKS = _MarkTable()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -111,10 +130,18 @@ def _h64(data: str) -> int:
 
 def shingle_hashes(text: str) -> set[int]:
     """64-bit hashes of the word 4-grams of the normalised text."""
-    words = normalise_text(text).split()
+    return _shingle_hashes_of(normalise_text(text))
+
+
+def _shingle_hashes_of(normalised: str) -> set[int]:
+    words = normalised.split()
     if len(words) < SHINGLE_WORDS:
         return {_h64(" ".join(words))} if words else set()
-    return {_h64(" ".join(words[i : i + SHINGLE_WORDS])) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    return {
+        from_bytes(blake2b(" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8"), digest_size=8).digest(), "big")
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
 
 
 def minhash(hashes: Iterable[int]) -> tuple[int, ...]:
@@ -466,10 +493,13 @@ class Fingerprint:
 def fingerprint(article: Article, announcements: Sequence[Announcement] = ()) -> Fingerprint:
     """The fingerprints of every layer for one article (its announcements from invest)."""
     body = article.text or ""
-    hashes = shingle_hashes(body or article.title)
+    # The body is normalised once for both the exact hash and the shingles.
+    normalised_body = normalise_text(body)
+    hashes = _shingle_hashes_of(normalised_body if body else normalise_text(article.title))
     signature = minhash(hashes) if len(hashes) >= MIN_SHINGLES else ()
+    basis = normalised_body or "title:" + normalise_text(article.title)
     return Fingerprint(
-        content_hash=content_hash(article.title, body),
+        content_hash=hashlib.blake2b(basis.encode("utf-8"), digest_size=16).hexdigest(),
         signature=signature,
         shingles=len(hashes),
         band_keys=band_keys(signature) if signature else (),
@@ -604,7 +634,22 @@ _PHRASE_RE = re.compile("|".join(f"(?P<p{i}>{pattern.pattern})" for i, (pattern,
                         re.IGNORECASE)
 
 
+#: A literal part of every alternative of _PHRASE_RE: a text whose lower case holds none of
+#: them cannot match, and a search for them is a hundred times cheaper than the pattern.
+_PHRASE_ANCHORS = (
+    "united", "u.s.", "europ", "york", "francisco", "silicon", "san jos", "delhi", "paulo", "dhabi", "havre",
+    "haye", "hague", "aviv", "caire", "africa", "afrique", "zealand", "saoudite", "saudi", "tats-unis",
+    "royaume-uni",
+)
+#: Letters that IGNORECASE matches to an ASCII letter where str.lower() does not (ı, ſ, İ).
+_ODD_CASE = frozenset("\u0131\u017f\u0130")
+
+
 def _glue_phrases(text: str) -> str:
+    if text.isascii() or not _ODD_CASE.intersection(text):
+        low = text.lower()
+        if not any(anchor in low for anchor in _PHRASE_ANCHORS):
+            return text
     return _PHRASE_RE.sub(lambda m: _PHRASES[int(m.lastgroup[1:])][1], text)
 
 
@@ -634,30 +679,19 @@ def _mentions(text: str, title: str = "") -> _Mentions:
     shaped: set[str] = set()
 
     def visit(raw_word: str, at_start: bool) -> None:
-        raw = _name_word(raw_word)
-        if not raw:
+        kind, key, extra = _word_kind(raw_word)
+        if kind is None:
             return
-        key = fold(raw)
-        if raw in ("US", "UK", "EU", "UE", "USA"):
-            key = {"us": "usa", "ue": "eu"}.get(key, key)
-            found.countries[_COUNTRY.get(key, "eu")] += 1
+        if kind == "country":
+            found.countries[key] += 1
             return
-        if key in _COUNTRY:
-            found.countries[_COUNTRY[key]] += 1
+        if kind == "city":
+            found.countries[extra] += 1
+            found.names.add(key)
             return
-        if key in _CITY and (raw[0].isupper() or key in ("newyork", "sanfrancisco")):
-            city, code = _CITY[key]
-            found.countries[code] += 1
-            found.names.add(city)
-            return
-        if not (raw[0].isupper() or any(c.isupper() for c in raw[1:])):
-            return
-        if key in _STOP or len(key) < 2 or key.isdigit():
-            return
-        key = _ALIASES.get(key, key)
         (initial if at_start else inner).add(key)
         found.counts[key] += 1
-        if len(raw) > 1 and (raw.isupper() or any(c.isupper() for c in raw[1:])):
+        if extra:
             shaped.add(key)  # an acronym or a camel-case brand: a name wherever it stands
         if at_start:
             starts_count[key] += 1
@@ -679,6 +713,31 @@ def _mentions(text: str, title: str = "") -> _Mentions:
     # two sentences (a brief that starts the title and the text with its subject).
     found.names |= {k for k in initial - inner if (len(k) >= 4 and starts_count[k] >= 2) or k in shaped}
     return found
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_kind(raw_word: str) -> tuple[str | None, str | None, str | bool | None]:
+    """What one word is, whatever its place: (None, ...) nothing; ("country", code, None);
+    ("city", city, code); ("name", key, is an acronym or camel-case brand). The same words
+    come back in every article, so the answer is cached."""
+    raw = _name_word(raw_word)
+    if not raw:
+        return None, None, None
+    key = fold(raw)
+    if raw in ("US", "UK", "EU", "UE", "USA"):
+        key = {"us": "usa", "ue": "eu"}.get(key, key)
+        return "country", _COUNTRY.get(key, "eu"), None
+    if key in _COUNTRY:
+        return "country", _COUNTRY[key], None
+    if key in _CITY and (raw[0].isupper() or key in ("newyork", "sanfrancisco")):
+        city, code = _CITY[key]
+        return "city", city, code
+    if not (raw[0].isupper() or any(c.isupper() for c in raw[1:])):
+        return None, None, None
+    if key in _STOP or len(key) < 2 or key.isdigit():
+        return None, None, None
+    key = _ALIASES.get(key, key)
+    return "name", key, len(raw) > 1 and (raw.isupper() or any(c.isupper() for c in raw[1:]))
 
 
 def _keys_of(m: _Mentions) -> set[str]:
@@ -825,6 +884,15 @@ def _weight(key: str) -> float:
 
 
 def _weigh(keys: Iterable[str]) -> float:
+    if isinstance(keys, frozenset):
+        return _weigh_set(keys)
+    return sum(_weight(k) for k in keys)
+
+
+@functools.lru_cache(maxsize=8192)
+def _weigh_set(keys: frozenset[str]) -> float:
+    # A stored article's keys are weighed against every new article it is compared with;
+    # a frozenset keeps its hash, so the lookup costs little.
     return sum(_weight(k) for k in keys)
 
 

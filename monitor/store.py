@@ -200,6 +200,11 @@ CREATE TABLE article_keys (
 WEAK_CANDIDATES = 5
 #: Parsed story fingerprints kept in memory (they never change once written).
 FEATURES_CACHE_SIZE = 5000
+#: Postings of one story key read per lookup, the latest in the window first. A key that
+#: hundreds of articles in the window share ("e:capital" in a burst of funding news) says
+#: little about any one of them, and reading all of its postings for every new article
+#: made a burst quadratic; with this cap a lookup reads at most MAX_INDEXED_KEYS x this.
+KEY_POSTINGS = 200
 
 #: Room the database must have left (in the file's page limit and on its disk)
 #: to be ready: a few articles with their indexes need a few hundred KB.
@@ -668,8 +673,9 @@ class Store:
     ) -> list[Candidate]:
         """Stored articles within `window` of `seen` sharing story keys, most keys first.
 
-        Each key is a range scan of the (key, seen) index, so the cost follows the
-        articles in the window that share a key, not the size of the database.
+        Each key is a range scan of the (key, seen) index that stops after KEY_POSTINGS
+        rows (the latest), so the cost grows with neither the size of the database
+        nor the number of articles in the window.
         `late_keys` (investment keys) are looked up over the wider `late_window`.
         """
         counts: dict[int, int] = {}
@@ -678,12 +684,19 @@ class Store:
             if not wanted or span is None:
                 continue
             low, high = iso(seen - span), iso(seen + span)
-            # A shared amount or number weighs two, a shared name one.
+            wanted = list(dict.fromkeys(wanted))
+            # A shared amount or number weighs two, a shared name one. Each key reads
+            # at most KEY_POSTINGS of its postings (a range scan of the primary key).
+            postings = " UNION ALL ".join(
+                "SELECT * FROM (SELECT article_id, seen, ? AS w FROM article_keys"
+                " WHERE key = ? AND seen BETWEEN ? AND ? ORDER BY seen DESC LIMIT ?)"
+                for _ in wanted
+            )
+            params = []
+            for key in wanted:
+                params += [1 if key[:2].lower() == "e:" else 2, key, low, high, KEY_POSTINGS]
             for article_id, shared, when in self.db.execute(
-                f"""SELECT article_id, sum(CASE WHEN key LIKE 'e:%' THEN 1 ELSE 2 END), max(seen)
-                FROM article_keys WHERE key IN ({",".join("?" * len(wanted))}) AND seen BETWEEN ? AND ?
-                GROUP BY article_id""",
-                [*wanted, low, high],
+                f"SELECT article_id, sum(w), max(seen) FROM ({postings}) GROUP BY article_id", params
             ):
                 counts[article_id] = counts.get(article_id, 0) + shared
                 distance[article_id] = abs((parse_iso(when) - seen).total_seconds())
@@ -697,17 +710,21 @@ class Store:
     def _candidates(self, article_ids: list[int], signatures: bool = False) -> list[Candidate]:
         if not article_ids:
             return []
+        known: dict[int, Candidate] = {}
         if not signatures:
             cached = [self._features_cache.get(article_id) for article_id in article_ids]
             if all(cached):
                 return cached
+            # Read only the ones not parsed yet: most of a burst's candidates are.
+            known = {c.article_id: c for c in cached if c is not None}
+        missing = [article_id for article_id in article_ids if article_id not in known]
         rows = self.db.execute(
             f"""SELECT f.article_id, a.story_id, f.seen, {"f.signature" if signatures else "NULL"}, f.shingles, f.features
             FROM article_features AS f JOIN articles AS a ON a.id = f.article_id
-            WHERE f.article_id IN ({",".join("?" * len(article_ids))})""",
-            article_ids,
+            WHERE f.article_id IN ({",".join("?" * len(missing))})""",
+            missing,
         ).fetchall()
-        by_id = {
+        by_id = known | {
             row[0]: Candidate(
                 article_id=row[0], story_id=row[1], seen=parse_iso(row[2]),
                 signature=unpack_signature(row[3]), shingles=row[4],

@@ -46,3 +46,24 @@ def api():
 
     with FakeBotAPI() as server:
         yield server
+
+
+#: The Telegram user id the `bot` fixture treats as an admin.
+ADMIN = 900
+
+
+@pytest.fixture
+async def bot(store, api):
+    """The real Telegram notifier and bot against the fake Bot API, on a fake clock."""
+    from fakebotapi import FakeClock
+    from monitor.bot import make_telegram
+    from monitor.telegram import Pacer
+
+    clock = FakeClock()
+    notifier = make_telegram(
+        store, api.token, api.url, admin_ids=(ADMIN,), poll_timeout=2,
+        pacer=Pacer(clock=clock, sleep=clock.sleep), sleep=clock.sleep,
+    )
+    await notifier.start()
+    yield notifier
+    await notifier.aclose()

@@ -25,14 +25,12 @@ import urllib.request
 
 import pytest
 
-from fakebotapi import FakeClock
-from monitor.bot import make_telegram
 from monitor.filters import Filters
-from monitor.telegram import Pacer, utf16_len
+from monitor.telegram import utf16_len
 from monitor.types import Announcement, Article
 from sites import INVESTMENT_EN, PRODUCT_EN, article_html, rss
 
-ADMIN = 900
+from conftest import ADMIN
 PLANT = Announcement(investor="Northwind Energy", amount=None, currency=None, amount_text=None,
                      location="France", kind="capex", evidence="Northwind Energy will build a plant.")
 
@@ -71,18 +69,6 @@ def telegram_would_accept(call) -> list[str]:
         checker.close()
         problems += checker.problems + [f"<{tag}> left open" for tag in checker.open]
     return problems
-
-
-@pytest.fixture
-async def bot(store, api):
-    clock = FakeClock()
-    notifier = make_telegram(
-        store, api.token, api.url, admin_ids=(ADMIN,), poll_timeout=2,
-        pacer=Pacer(clock=clock, sleep=clock.sleep), sleep=clock.sleep,
-    )
-    await notifier.start()
-    yield notifier
-    await notifier.aclose()
 
 
 async def ask(api, chat_id, text, **options) -> list:

@@ -65,10 +65,8 @@ def test_run_serves_health_delivers_once_and_stops_cleanly_on_sigterm(tmp_path, 
             assert response.status == 200
         assert health["status"] == "ok" and health["checks"]["database"] == "ok"
         assert health["checks"]["scheduler"] == "ok"
-        started = time.monotonic()
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
-        assert time.monotonic() - started < 10
+        assert process.wait(timeout=10) == 0  # stops within 10 s, cleanly
     finally:
         if process.poll() is None:
             process.kill()

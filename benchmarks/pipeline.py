@@ -17,8 +17,12 @@ Parts, in one run, over the same pages:
 
 * pipeline: ``Pipeline.crawl_once`` over every site with a fresh database
   file: fetch, discover, extract, detect, dedup, store (and the alerts owed),
-  exactly as ``monitor crawl --once``. Articles per second end to end, the
-  seconds of each stage (``Pipeline.timings``), peak RSS of this process.
+  exactly as ``monitor crawl --once``, with ``--workers`` reader processes
+  (the ``workers`` setting; default: one per spare CPU, at most 4; 0 reads
+  pages on the event loop). Articles per second end to end, the seconds of
+  each stage (``Pipeline.timings``; extract, detect and fingerprint are the
+  workers' CPU seconds), CPU here and in the workers, peak RSS of this
+  process plus the workers' peaks.
 * limit: the same feeds and article pages fetched by the Fetcher's own
   httpx client (same pool, headers, timeouts, streaming) at the same
   concurrency (PARALLEL_SOURCES sites at a time, per_host_concurrency
@@ -40,7 +44,7 @@ Parts, in one run, over the same pages:
   wall time says more about the neighbours than about the database.
 
 Trafilatura is thread-based and does less work; the pipeline is one asyncio
-thread (discover in a worker thread). Both are compared at the same number
+thread, with discover, extract, detect and fingerprint in the reader processes. Both are compared at the same number
 of requests in flight. Pages are served without compression.
 
 Targets (issue 9): pipeline >= 0.6 of the limit; >= 5x trafilatura;
@@ -78,19 +82,21 @@ from monitor.fetch import DEFAULT_ACCEPT, Fetcher  # noqa: E402
 from monitor.notify import ConsoleNotifier  # noqa: E402
 from monitor.pipeline import PARALLEL_SOURCES, Pipeline  # noqa: E402
 from monitor.stagetimes import StageTimes  # noqa: E402
+from monitor.workers import peak_rss_bytes as readers_peak_rss  # noqa: E402
 from monitor.store import Store, iso  # noqa: E402
 from monitor.types import Article, Settings  # noqa: E402
 from synthweb import EPOCH, Plan, SynthWebServer, generated_text, measure_capacity  # noqa: E402
 
 #: The stages Pipeline.timings records, in pipeline order.
-STAGES = ("discover", "extract", "detect", "dedup", "store")
-#: Those that run on the event loop's thread: their seconds never overlap and add up.
-ON_LOOP = ("extract", "detect", "dedup", "store")
+STAGES = ("discover", "extract", "detect", "fingerprint", "dedup", "store")
+#: Stages that read pages: in the reader processes when there are workers, else on the loop.
+READING = ("extract", "detect", "fingerprint")
 PARTS = ("pipeline", "limit", "trafilatura", "history")
 
 
-def bench_settings(per_site: int) -> Settings:
+def bench_settings(per_site: int, workers: int = 0) -> Settings:
     return Settings(
+        workers=workers,
         allow_private_addresses=True,
         host_delay=0.0,
         respect_robots=True,
@@ -102,6 +108,15 @@ def bench_settings(per_site: int) -> Settings:
 def peak_rss_mb() -> float:
     # ru_maxrss is in kilobytes on Linux.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def on_loop(workers: int) -> tuple[str, ...]:
+    """The stages that run on the event loop's thread: their seconds never overlap and add up."""
+    return ("dedup", "store") if workers else (*READING, "dedup", "store")
+
+
+def default_workers() -> int:
+    return max(0, min(4, (os.cpu_count() or 1) - 1))
 
 
 def child_cpu(pid: int | None) -> float:
@@ -135,6 +150,9 @@ class Run:
 class _Clock:
     def __init__(self, server_pid: int | None) -> None:
         self.server_pid = server_pid
+        #: CPU seconds and peak RSS (MB) of the reader processes, when there are some.
+        self.workers = 0.0
+        self.workers_rss = 0.0
 
     def __enter__(self) -> _Clock:
         self.wall, self.cpu, self.server = time.perf_counter(), time.process_time(), child_cpu(self.server_pid)
@@ -149,7 +167,7 @@ class _Clock:
 # --- the parts ------------------------------------------------------------------------------
 
 
-async def crawl(web: SynthWebServer, store: Store, settings: Settings) -> tuple[Pipeline, list]:
+async def crawl(web: SynthWebServer, store: Store, settings: Settings, clock: _Clock) -> tuple[Pipeline, list]:
     sources = web.sources()
     config = Config(settings, sources)
     store.sync_sources(sources)
@@ -157,12 +175,20 @@ async def crawl(web: SynthWebServer, store: Store, settings: Settings) -> tuple[
     async with Fetcher(settings) as fetcher:
         pipeline = Pipeline(config, store, fetcher, notifier)
         pipeline.timings = StageTimes()
-        results = await pipeline.crawl_once(sources)
+        pipeline.readers.start()
+        # Like `monitor run`, which starts its readers before the first poll: their start-up is not timed.
+        await asyncio.get_running_loop().run_in_executor(None, pipeline.readers.wait_until_ready)
+        workers_cpu = sum(child_cpu(pid) for pid in pipeline.readers.pids())
+        with clock:
+            results = await pipeline.crawl_once(sources)
+            clock.workers = sum(child_cpu(pid) for pid in pipeline.readers.pids()) - workers_cpu
+        clock.workers_rss = sum(readers_peak_rss(pid) or 0 for pid in pipeline.readers.pids()) / 2**20
+        pipeline.close()
     return pipeline, results
 
 
-def run_pipeline(web: SynthWebServer, workdir: Path, profile: str | None) -> Run:
-    settings = bench_settings(web.plan.per_site)
+def run_pipeline(web: SynthWebServer, workdir: Path, profile: str | None, workers: int) -> Run:
+    settings = bench_settings(web.plan.per_site, workers)
     store = Store.open(workdir / "pipeline.db")
     profiler = None
     if profile:
@@ -170,12 +196,12 @@ def run_pipeline(web: SynthWebServer, workdir: Path, profile: str | None) -> Run
 
         profiler = Profiler(async_mode="enabled", interval=0.0005)
         profiler.start()
-    with _Clock(web.pid) as clock:
-        pipeline, results = asyncio.run(crawl(web, store, settings))
+    clock = _Clock(web.pid)
+    pipeline, results = asyncio.run(crawl(web, store, settings, clock))
     if profiler is not None:
         profiler.stop()
         Path(profile).write_text(profiler.output_text(unicode=True, color=False, show_all=False))
-    run = Run("pipeline", seconds=clock.wall, cpu=clock.cpu, server_cpu=clock.server)
+    run = Run("pipeline", seconds=clock.wall, cpu=clock.cpu + clock.workers, server_cpu=clock.server)
     run.articles = sum(r.new + r.duplicates for r in results)
     run.pages = sum(r.fetched for r in results)
     run.errors = sum(r.errors for r in results)
@@ -189,7 +215,10 @@ def run_pipeline(web: SynthWebServer, workdir: Path, profile: str | None) -> Run
         "alerts_owed": counts["outbox"],
         "failed_sources": [r.source for r in results if not r.ok],
         "page_errors": [e for r in results for e in r.page_errors][:3],
-        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb": peak_rss_mb() + clock.workers_rss,
+        "main_rss_mb": peak_rss_mb(),
+        "workers": workers,
+        "workers_cpu": clock.workers,
     }
     store.close()
     return run
@@ -314,21 +343,21 @@ def fill(store: Store, count: int, sites: list[str], seed: int = 7, pool_size: i
     return time.perf_counter() - began
 
 
-def run_history(plan: Plan, sizes: tuple[int, ...], workdir: Path) -> list[Run]:
+def run_history(plan: Plan, sizes: tuple[int, ...], workdir: Path, workers: int) -> list[Run]:
     runs = []
     with SynthWebServer(plan) as web:
-        settings = bench_settings(plan.per_site)
+        settings = bench_settings(plan.per_site, workers)
         for size in sizes:
             store = Store.open(workdir / f"history-{size}.db")
             store.sync_sources(web.sources())
             filled = fill(store, size, [s.name for s in web.sources()])
-            with _Clock(web.pid) as clock:
-                pipeline, results = asyncio.run(crawl(web, store, settings))
-            run = Run(f"history {size:,}", seconds=clock.wall, cpu=clock.cpu, server_cpu=clock.server,
-                      stages=dict(pipeline.timings.seconds))
+            clock = _Clock(web.pid)
+            pipeline, results = asyncio.run(crawl(web, store, settings, clock))
+            run = Run(f"history {size:,}", seconds=clock.wall, cpu=clock.cpu + clock.workers,
+                      server_cpu=clock.server, stages=dict(pipeline.timings.seconds))
             run.articles = sum(r.new + r.duplicates for r in results)
             run.errors = sum(r.errors for r in results)
-            run.extra = {"fill_seconds": filled, "stored": store.counts()["articles"]}
+            run.extra = {"fill_seconds": filled, "stored": store.counts()["articles"], "workers": workers}
             store.close()
             runs.append(run)
     return runs
@@ -348,23 +377,32 @@ def report_pipeline(run: Run) -> None:
           f"{run.pages:,} pages, {run.errors} errors")
     if x["failed_sources"] or x["page_errors"]:
         print(f"  failed sources: {x['failed_sources'][:5]}; page errors: {x['page_errors']}")
-    print(f"  {run.seconds:.2f} s wall, {run.cpu:.2f} s CPU here, {run.server_cpu:.2f} s CPU in the server: "
-          f"{run.rate:,.0f} articles/s, {1000 * run.cpu / max(1, run.articles):.2f} ms CPU per article")
+    workers_cpu = x["workers_cpu"]
+    print(f"  {x['workers']} reader process(es); {run.seconds:.2f} s wall, {run.cpu - workers_cpu:.2f} s CPU here, "
+          f"{workers_cpu:.2f} s in the readers, {run.server_cpu:.2f} s CPU in the server: "
+          f"{run.rate:,.0f} articles/s, {1000 * run.cpu / max(1, run.articles):.2f} ms CPU per article (all processes)")
     print_stages(run)
-    print(f"  peak RSS of this process: {x['peak_rss_mb']:.0f} MB")
+    print(f"  peak RSS: {x['peak_rss_mb']:.0f} MB ({x['main_rss_mb']:.0f} MB this process, the rest its readers)")
 
 
 def print_stages(run: Run) -> None:
-    total = sum(run.stages.get(s, 0.0) for s in ON_LOOP)
+    workers = int(run.extra.get("workers", 0))
+    loop_stages = on_loop(workers)
+    total = sum(run.stages.get(s, 0.0) for s in loop_stages)
     per = 1000 / max(1, run.articles)
-    print("  stage       seconds   ms/article   share of wall")
+    print("  stage         seconds   ms/article   share of wall")
     for stage in STAGES:
         seconds = run.stages.get(stage, 0.0)
-        note = "" if stage in ON_LOOP else "   (in a thread beside the loop: wall time, overlaps the others)"
-        print(f"  {stage:<10} {seconds:8.2f}   {seconds * per:10.3f}   {100 * seconds / run.seconds:5.1f} %{note}")
+        if stage in loop_stages:
+            note = ""
+        elif stage == "discover":
+            note = f"   (in {'the readers' if workers else 'a thread'} beside the loop: wall time, overlaps the others)"
+        else:
+            note = "   (CPU in the readers, beside the loop)"
+        print(f"  {stage:<12} {seconds:8.2f}   {seconds * per:10.3f}   {100 * seconds / run.seconds:5.1f} %{note}")
     rest = run.seconds - total
-    print(f"  {'fetch+loop':<10} {rest:8.2f}   {rest * per:10.3f}   {100 * rest / run.seconds:5.1f} %"
-          "   (httpx, robots, charset, asyncio, waiting: wall minus extract..store)")
+    print(f"  {'fetch+loop':<12} {rest:8.2f}   {rest * per:10.3f}   {100 * rest / run.seconds:5.1f} %"
+          f"   (httpx, robots, charset, asyncio, waiting: wall minus {', '.join(loop_stages)})")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -379,6 +417,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--history-sizes", default="1000,100000", help="stored articles before the history runs")
     parser.add_argument("--history-web", default="20x25", help="SITESxARTICLES of the web crawled by the history runs")
     parser.add_argument("--capacity-seconds", type=float, default=1.5, help="how long to measure the server's capacity")
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="reader processes (the workers setting; default: one per spare CPU, at most 4)")
     parser.add_argument("--profile", metavar="FILE", help="write a pyinstrument profile of the pipeline part to FILE")
     parser.add_argument("-v", "--verbose", action="store_true", help="show the monitor's log (page failures)")
     return parser.parse_args(argv)
@@ -417,7 +457,7 @@ def benchmark(argv: list[str] | None = None) -> dict[str, Run]:
                 print(f"server capacity: {capacity:,.0f} requests/s of article pages to a bare keep-alive "
                       "client, 16 connections (a floor: the client is Python too)")
                 if "pipeline" in parts:
-                    runs["pipeline"] = run_pipeline(web, workdir, args.profile)
+                    runs["pipeline"] = run_pipeline(web, workdir, args.profile, args.workers)
                     report_pipeline(runs["pipeline"])
                 if "limit" in parts:
                     runs["limit"] = limit = run_limit(web)
@@ -438,7 +478,7 @@ def benchmark(argv: list[str] | None = None) -> dict[str, Run]:
             history_plan = Plan(sites=sites, per_site=per_site, seed=args.seed + 100)
             print(f"\nhistory: a web of {sites} sites x {per_site} articles, crawled over a database already holding "
                   f"{', '.join(f'{s:,}' for s in sizes)} articles")
-            for run in run_history(history_plan, sizes, workdir):
+            for run in run_history(history_plan, sizes, workdir, args.workers):
                 print(f"\n{run.name} stored (filled in {run.extra['fill_seconds']:.1f} s): {run.articles} new articles "
                       f"in {run.seconds:.2f} s: {1000 * run.seconds / max(1, run.articles):.2f} ms wall, "
                       f"{1000 * run.cpu / max(1, run.articles):.2f} ms CPU per article, {run.errors} errors")

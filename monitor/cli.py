@@ -281,7 +281,11 @@ async def crawl(config: Config, store: Store, notifier, sources, quiet: bool = F
 
     try:
         async with Fetcher(config.settings) as fetcher:
-            results = await Pipeline(config, store, fetcher, notifier).crawl_once(sources, on_done=done)
+            pipeline = Pipeline(config, store, fetcher, notifier)
+            try:
+                results = await pipeline.crawl_once(sources, on_done=done)
+            finally:
+                pipeline.close()
     finally:
         status.close()
     await deliver_due(store, notifier)

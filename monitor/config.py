@@ -112,6 +112,8 @@ SETTINGS: tuple[Setting, ...] = (
             env="MONITOR_HTTP_PORT", minimum=0, maximum=65535),
     Setting("story_window", "duration", "how far apart two articles may be published and still join one story",
             minimum=0),
+    Setting("workers", "int", "processes that read pages (extract, detect, fingerprint) beside the crawler; "
+            "0: none, pages are read in the main process", env="MONITOR_WORKERS", minimum=0, maximum=64),
 )
 _SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
 

@@ -39,10 +39,13 @@ candidates the store found and returns a DedupDecision with its reason.
 
 from __future__ import annotations
 
+import array
 import functools
 import hashlib
+import itertools
 import math
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -137,11 +140,30 @@ def _shingle_hashes_of(normalised: str) -> set[int]:
     words = normalised.split()
     if len(words) < SHINGLE_WORDS:
         return {_h64(" ".join(words))} if words else set()
-    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
-    return {
-        from_bytes(blake2b(" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8"), digest_size=8).digest(), "big")
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
+    # A normalised text is its words joined by single spaces (normalise_text turns every
+    # run of other characters into one space and strips the ends), so the UTF-8 bytes of
+    # a shingle are a slice of the text's bytes: no join or encode per shingle. The
+    # 8-byte digests, read as big-endian integers, become ints in one C call.
+    data = normalised.encode("utf-8")
+    if len(data) == len(normalised):
+        lengths = list(map(len, words))
+    else:
+        lengths = [len(word.encode("utf-8")) for word in words]
+    offsets = list(itertools.accumulate(map((1).__add__, lengths), initial=0))
+    blake2b = hashlib.blake2b
+    digests = b"".join([
+        blake2b(data[start : end - 1], digest_size=8).digest()
+        for start, end in zip(offsets, offsets[SHINGLE_WORDS:])
+    ])
+    if not _NATIVE_64:
+        return {int.from_bytes(digests[i : i + 8], "big") for i in range(0, len(digests), 8)}
+    values = array.array("Q", digests)
+    if sys.byteorder == "little":
+        values.byteswap()
+    return set(values)
+
+
+_NATIVE_64 = array.array("Q").itemsize == 8
 
 
 def minhash(hashes: Iterable[int]) -> tuple[int, ...]:
@@ -373,18 +395,22 @@ _MONTHS = {
     "sept": 9,
 }
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+#: The lookaheads only say what the first character of a match must be (every month name
+#: starts with one of these letters); they let the scan skip most positions cheaply.
 _DATE_RE = re.compile(
-    rf"\b(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b|(?P<d2>\d{{1,2}})(?:er)?\s+(?P<m2>{_MONTH_RE})\b)"
+    rf"(?=[adfjmnos\d])\b(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b|(?P<d2>\d{{1,2}})(?:er)?\s+(?P<m2>{_MONTH_RE})\b)"
 )
 _NUMBER_RE = re.compile(
-    r"(?<![\w.,])(?P<num>\d{1,3}(?:[ \u00a0\u202f,.’']\d{3})+(?![\d])|\d+(?:[.,]\d+)?)"
+    r"(?=\d)(?<![\w.,])(?P<num>\d{1,3}(?:[ \u00a0\u202f,.’']\d{3})+(?![\d])|\d+(?:[.,]\d+)?)"
     r"(?:\s*(?P<pct>%|per\s?cent|pour\s?cent)|\s*(?P<short>m|k|bn|mln)\b|\s+(?P<scale>millions?|milliards?|billions?|thousand|mille)\b)?"
 )
-_WORD_SCALE = re.compile(r"\b(?:one|a|un|une)\s+(?P<scale>million|milliard|billion)\b")
+_WORD_SCALE = re.compile(r"(?=[aou])\b(?:one|a|un|une)\s+(?P<scale>million|milliard|billion)\b")
 _SCALES = {"million": 10**6, "millions": 10**6, "mln": 10**6, "m": 10**6, "milliard": 10**9, "milliards": 10**9,
            "billion": 10**9, "billions": 10**9, "bn": 10**9, "thousand": 10**3, "mille": 10**3, "k": 10**3}
 _WORD_RE = re.compile(r"[^\W\d_][\w'’&.-]*[^\W_]|[^\W\d_]", re.UNICODE)
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bU\.S)[.!?…;]\s+|\n+")
+#: The lookbehinds come after the punctuation (and reach one character further back), so the
+#: scan looks for the punctuation first instead of trying the lookbehinds at every character.
+_SENTENCE_END = re.compile(r"[.!?…;](?<!\b[A-Z].)(?<!\bU\.S.)\s+|\n+")
 #: "PARIS, May 13 (Meridian) -": a dateline says where the desk is, not where the story is.
 _DATELINE = re.compile(
     r"^\s*(?:[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{1,40})?(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)\n]{1,40}\))?\s*[-–—]+\s+"
@@ -538,7 +564,8 @@ def _foreground(text: str) -> str:
 
 def lead_of(title: str, text: str) -> str:
     """The title, a newline, then the first LEAD_WORDS words of the body (dateline dropped)."""
-    return title + "\n" + " ".join(_without_dateline(text).split()[:LEAD_WORDS])
+    # maxsplit: the first LEAD_WORDS words are the same, without splitting the rest of the body.
+    return title + "\n" + " ".join(_without_dateline(text).split(None, LEAD_WORDS)[:LEAD_WORDS])
 
 
 def head_of(title: str, text: str) -> str:
@@ -549,8 +576,12 @@ def head_of(title: str, text: str) -> str:
 
 
 def lead_terms(title: str, text: str) -> frozenset[str]:
+    return _lead_terms_of(lead_of(title, text))
+
+
+def _lead_terms_of(lead: str) -> frozenset[str]:
     terms = set()
-    for word in normalise_text(lead_of(title, text)).split():
+    for word in normalise_text(lead).split():
         if len(word) >= 3 and not word.isdigit() and word not in _STOP and word not in _COUNTRY:
             terms.add(_stem(word))
     return frozenset(terms)
@@ -587,12 +618,18 @@ def _numbers(text: str, lang: str | None) -> tuple[set[str], list[tuple[str, flo
             keys.add(_money_key(found.currency, amount))
         blanked[found.start : found.end] = " " * (found.end - found.start)
     folded = fold("".join(blanked))
+    # One scan for the dates: the same matches as _DATE_RE.sub(" ", folded) would replace.
+    pieces, done = [], 0
     for m in _DATE_RE.finditer(folded):
         month = _MONTHS.get(m.group("m1") or m.group("m2"))
         day = int(m.group("d1") or m.group("d2"))
         if month and 1 <= day <= 31:
             keys.add(f"d:{month:02d}-{day:02d}")
-    folded = _DATE_RE.sub(" ", folded)
+        pieces += (folded[done : m.start()], " ")
+        done = m.end()
+    if pieces:
+        pieces.append(folded[done:])
+        folded = "".join(pieces)
     for m in _WORD_SCALE.finditer(folded):
         keys.add("n:" + _num_key(_SCALES[m.group("scale")]))
     for m in _NUMBER_RE.finditer(folded):
@@ -615,13 +652,47 @@ def _numbers(text: str, lang: str | None) -> tuple[set[str], list[tuple[str, flo
     return keys, money
 
 
+_OPENING = re.compile(r"[«\"“(:]\s*")
+
+
 def _sentence_starts(text: str) -> set[int]:
     starts = {0}
     for m in _SENTENCE_END.finditer(text):
         starts.add(m.end())
-    for m in re.finditer(r"[«\"“(:]\s*", text):
+    for m in _OPENING.finditer(text):
         starts.add(m.end())
     return starts
+
+
+def _tally(text: str, all_at_start: bool = False) -> tuple[Counter, Counter]:
+    """Each word of text with its mentions, and its mentions at the start of a sentence.
+
+    Counted at C speed: a word starts a sentence when it starts at one of
+    _sentence_starts, and no word can straddle such an offset (the character
+    before it is a space, a quote, a bracket or a colon, never part of a word),
+    so matching the word pattern there finds exactly the words that scanning
+    the whole text would find there.
+    """
+    words = Counter(_WORD_RE.findall(text))
+    if all_at_start:
+        return words, words
+    match = _WORD_RE.match
+    at_start: Counter = Counter()
+    for start in _sentence_starts(text):
+        m = match(text, start)
+        if m is not None:
+            at_start[m.group()] += 1
+    return words, at_start
+
+
+@functools.lru_cache(maxsize=64)
+def _title_tally(title: str) -> tuple[Counter, Counter]:
+    # story_features reads the same title's mentions four times (never changing them).
+    title = _glue_phrases(title)
+    title_words = _WORD_RE.findall(title)
+    capitalised = sum(1 for w in title_words if w[0].isupper())
+    title_case = len(title_words) > 3 and capitalised >= 0.6 * len(title_words)
+    return _tally(title, all_at_start=title_case)
 
 
 def _name_word(raw: str) -> str:
@@ -648,7 +719,7 @@ _ODD_CASE = frozenset("\u0131\u017f\u0130")
 def _glue_phrases(text: str) -> str:
     if text.isascii() or not _ODD_CASE.intersection(text):
         low = text.lower()
-        if not any(anchor in low for anchor in _PHRASE_ANCHORS):
+        if not any(map(low.__contains__, _PHRASE_ANCHORS)):
             return text
     return _PHRASE_RE.sub(lambda m: _PHRASES[int(m.lastgroup[1:])][1], text)
 
@@ -677,36 +748,28 @@ def _mentions(text: str, title: str = "") -> _Mentions:
     initial: set[str] = set()
     starts_count: Counter = Counter()
     shaped: set[str] = set()
-
-    def visit(raw_word: str, at_start: bool) -> None:
-        kind, key, extra = _word_kind(raw_word)
-        if kind is None:
-            return
-        if kind == "country":
-            found.countries[key] += 1
-            return
-        if kind == "city":
-            found.countries[extra] += 1
-            found.names.add(key)
-            return
-        (initial if at_start else inner).add(key)
-        found.counts[key] += 1
-        if extra:
-            shaped.add(key)  # an acronym or a camel-case brand: a name wherever it stands
-        if at_start:
-            starts_count[key] += 1
-
-    text = _glue_phrases(text)
-    starts = _sentence_starts(text)
-    for m in _WORD_RE.finditer(text):
-        visit(m.group(), m.start() in starts)
-    title = _glue_phrases(title)
-    title_words = _WORD_RE.findall(title)
-    capitalised = sum(1 for w in title_words if w[0].isupper())
-    title_case = len(title_words) > 3 and capitalised >= 0.6 * len(title_words)
-    title_starts = _sentence_starts(title)
-    for m in _WORD_RE.finditer(title):
-        visit(m.group(), title_case or m.start() in title_starts)
+    # Each distinct word once, with how often it stands inside and at the start of a sentence.
+    for words, at_start in (_tally(_glue_phrases(text)), _title_tally(title)):
+        for raw_word, mentions in words.items():
+            kind, key, extra = _word_kind(raw_word)
+            if kind is None:
+                continue
+            if kind == "country":
+                found.countries[key] += mentions
+                continue
+            if kind == "city":
+                found.countries[extra] += mentions
+                found.names.add(key)
+                continue
+            starting = at_start.get(raw_word, 0)
+            if starting:
+                initial.add(key)
+                starts_count[key] += starting
+            if mentions > starting:
+                inner.add(key)
+            found.counts[key] += mentions
+            if extra:
+                shaped.add(key)  # an acronym or a camel-case brand: a name wherever it stands
     found.names |= inner
     # A sentence-initial word seen nowhere else inside a sentence is a name if it
     # does not look like a word (an acronym, a camel-case brand), or if it opens
@@ -794,7 +857,8 @@ def story_features(
 ) -> StoryFeatures:
     """The language-independent fingerprint of an article (layers 4-5)."""
     title = clean_title(title)
-    lead = _foreground(lead_of(title, text))
+    raw_lead = lead_of(title, text)
+    lead = _foreground(raw_lead)
     lead_body = lead.partition("\n")[2]
     head = _foreground(head_of(title, text))
     head_body = head.partition("\n")[2]
@@ -826,7 +890,7 @@ def story_features(
     keys = frozenset(core | body_numbers | _keys_of(everywhere) | set(_announcement_keys(anns)))
     return StoryFeatures(
         lang=lang,
-        lead_terms=lead_terms(title, text),
+        lead_terms=_lead_terms_of(raw_lead),
         head_keys=head_keys,
         core_keys=core,
         keys=keys,

@@ -20,15 +20,15 @@ from typing import Callable
 from . import dedup, metrics
 from .crashpoints import checkpoint
 from .config import Config
-from .discover import canonical_url, discover_links, url_identity_key
+from .discover import canonical_url, url_identity_key
 from .errors import DiscoverError, FetchError, MonitorError, StoreError, UnsupportedContent
-from .extract import extract
 from .fetch import Fetcher, not_a_page
 from .invest import find_announcements
 from .notify import Notifier
 from .stagetimes import NO_TIMING, StageTimes
 from .store import Store
 from .types import Announcement, Article, DedupDecision, Link, Source
+from .workers import PageToRead, Readers, Reading
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,12 @@ class Pipeline:
         self.notifier = notifier
         #: Seconds per stage when a benchmark attaches a StageTimes; None costs nothing.
         self.timings: StageTimes | None = None
+        #: Where pages are read: here, or in the `workers` processes.
+        self.readers = Readers(config.settings.workers)
+
+    def close(self) -> None:
+        """Stop the reader processes, if any."""
+        self.readers.close()
 
     def timed(self, stage: str):
         """A context manager that adds its time to `stage` in self.timings, if any."""
@@ -146,9 +152,9 @@ class Pipeline:
         try:
             if links is None:
                 with self.timed("discover"):
-                    # In a thread: feedparser takes seconds on a big feed (10,000 items:
+                    # Off the loop: feedparser takes seconds on a big feed (10,000 items:
                     # 4 s), which would stall every other poll and /healthz.
-                    links = await asyncio.to_thread(discover_links, source, page)
+                    links = await self.readers.discover(source, page)
         except (DiscoverError, ValueError) as e:
             return PollResult(source.name, fetched=1, errors=1, error=str(e))
         # Validators are kept only once the page was understood, so a page that
@@ -205,20 +211,18 @@ class Pipeline:
             problem = not_a_page(page.content_type, page.body)
             if problem:  # a PDF or an image would be stored as an article of garbage
                 raise UnsupportedContent(link.url, problem)
-            with self.timed("extract"):
-                article = extract(
-                    page.text,
-                    page.final_url,
-                    content_selector=source.content_selector,
-                    drop_selectors=source.drop_selectors,
+            reading = await self.readers.read(
+                PageToRead(
+                    page.text, page.final_url, source.content_selector, tuple(source.drop_selectors),
+                    title=link.title, lang=source.lang, published=link.published,
                 )
-            if not article.title and link.title:
-                article = replace(article, title=link.title)
-            if article.lang is None and source.lang:
-                article = replace(article, lang=source.lang)
-            if article.published is None and link.published:
-                article = replace(article, published=link.published)
-            return self.save(article, url=link.url, source=source.name, guid=link.guid, link_url=link.url)
+            )
+            if self.timings is not None:
+                for stage, seconds in zip(("extract", "detect", "fingerprint"), reading.seconds):
+                    self.timings.add(stage, seconds)
+            return self.save(
+                reading.article, url=link.url, source=source.name, guid=link.guid, link_url=link.url, reading=reading
+            )
         except (sqlite3.Error, StoreError):
             # The database failed, not the page (a full disk, a read-only file):
             # marking the link failed would spend its attempts and lose it.
@@ -242,15 +246,20 @@ class Pipeline:
         guid: str | None = None,
         link_url: str | None = None,
         external_id: str | None = None,
+        reading: Reading | None = None,
     ) -> ArticleOutcome:
         """Detect, dedup and store one extracted article, owing alerts if its story qualifies.
 
         Detection runs first: the story layers compare investment fields. A copy
         (same URL, same or nearly the same text) reports what it announces but
-        stores no announcements: its original already did.
+        stores no announcements: its original already did. A reading (read_page's
+        answer for this article) brings its announcements and fingerprint along.
         """
-        with self.timed("detect"):
-            announcements = find_announcements(article.title, article.text, article.lang, article.published)
+        if reading is None:
+            with self.timed("detect"):
+                announcements = find_announcements(article.title, article.text, article.lang, article.published)
+        else:
+            announcements = list(reading.announcements)
         checkpoint("detect.done")
         dedup_started = self.mark()
         url = canonical_url(url) if url else None
@@ -262,7 +271,7 @@ class Pipeline:
         for candidate_url in (url, page_canonical):
             if same_url is None and candidate_url:
                 same_url = self.store.article_by_url_key(url_identity_key(candidate_url))
-        fingerprint = dedup.fingerprint(article, announcements)
+        fingerprint = reading.fingerprint if reading is not None else dedup.fingerprint(article, announcements)
         digest = fingerprint.content_hash
         same_text = self.store.article_by_hash(digest) if same_url is None else None
         near, related = [], []

@@ -154,6 +154,7 @@ class Service:
             ) from e
         port = self.server.sockets[0].getsockname()[1]
         log.info("health endpoint on http://%s:%d/healthz", settings.http_host, port)
+        self.pipeline.readers.start()  # the workers load their models while the first polls fetch
         self.crawler.start()
 
     @property
@@ -165,6 +166,7 @@ class Service:
         # 3 s for the polls + 3 s for a message in flight + 2 s for the
         # notifier: 8 s, inside the 10 s promised, with room for the rest.
         await self.crawler.stop(timeout=3.0)
+        await asyncio.to_thread(self.pipeline.close)
         if self.server:
             self.server.close()
         await self.fetcher.aclose()

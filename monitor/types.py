@@ -62,6 +62,8 @@ class Settings:
     http_port: int = 8080
     #: Seconds apart two articles may be and still join one story (dedup layers 4-5).
     story_window: float = 259200.0
+    #: Processes that read article pages (extract, detect, fingerprint) beside the event loop; 0: read them in it.
+    workers: int = 0
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ def test_the_server_answers_every_page_keep_alive_and_404_otherwise(synthweb):
 def test_the_benchmark_counts_every_article_and_prints_its_figures(capsys):
     bench = load("pipeline")
     argv = ["--sites", "3", "--per-site", "5", "--capacity-seconds", "0.1", "--trafilatura-articles", "5",
-            "--history-sizes", "5,10", "--history-web", "2x3"]
+            "--history-sizes", "5,10", "--history-web", "2x3", "--workers", "1"]
     runs = bench.benchmark(argv)
     out = capsys.readouterr().out
 
@@ -97,7 +97,8 @@ def test_the_benchmark_counts_every_article_and_prints_its_figures(capsys):
 
     assert re.search(r"pipeline: 15 articles", out)
     assert re.search(r"limit \(httpx \+ selectolax parse\): 15 articles", out)
-    assert re.search(r"peak RSS of this process: \d+ MB", out)
+    assert re.search(r"peak RSS: \d+ MB \(\d+ MB this process, the rest its readers\)", out)
+    assert pipeline.extra["workers"] == 1 and pipeline.extra["workers_cpu"] > 0
     for line in ("pipeline / limit:", "peak RSS:", "per-article wall time at 10 stored / at 5"):
         assert line in out
     if "trafilatura" in runs:

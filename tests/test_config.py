@@ -544,9 +544,10 @@ def test_the_settings_table_lists_every_settings_field_with_its_default():
         assert setting.help
 
 
-def test_the_settings_table_names_the_four_environment_variables():
+def test_the_settings_table_names_the_five_environment_variables():
     assert {setting.env for setting in SETTINGS if setting.env} == {
         "MONITOR_USER_AGENT", "MONITOR_ALLOW_PRIVATE_ADDRESSES", "MONITOR_HTTP_HOST", "MONITOR_HTTP_PORT",
+        "MONITOR_WORKERS",
     }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from sites import INVESTMENT_EN, PRODUCT_EN, serve_site
 
 
-def start_service(tmp_path, web) -> tuple[subprocess.Popen, Path]:
+def start_service(tmp_path, web, **extra_env: str) -> tuple[subprocess.Popen, Path]:
     config = tmp_path / "feeds.toml"
     config.write_text(
         '[settings]\nallow_private_addresses = true\nhost_delay = "0s"\nhttp_port = 0\n'
@@ -23,7 +23,7 @@ def start_service(tmp_path, web) -> tuple[subprocess.Popen, Path]:
         encoding="utf-8",
     )
     db = tmp_path / "data" / "monitor.db"
-    env = {**os.environ, "MONITOR_CONFIG": str(config), "MONITOR_DB": str(db), "MONITOR_LOG_LEVEL": "INFO"}
+    env = {**os.environ, "MONITOR_CONFIG": str(config), "MONITOR_DB": str(db), "MONITOR_LOG_LEVEL": "INFO", **extra_env}
     env.pop("TELEGRAM_BOT_TOKEN", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "monitor", "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -90,6 +90,33 @@ def test_run_serves_health_delivers_once_and_stops_cleanly_on_sigterm(tmp_path, 
         process.stdout.close()
         process.stderr.close()
     assert len(wait_for_file_lines(db.parent / "alerts.jsonl", 1)) == 1
+
+
+def children_of(pid: int) -> set[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(child) for child in path.read_text().split()} if path.exists() else set()
+
+
+def test_run_with_a_reader_process_delivers_and_leaves_no_process_behind(tmp_path, web):
+    serve_site(web, [INVESTMENT_EN, PRODUCT_EN])
+    process, db = start_service(tmp_path, web, MONITOR_WORKERS="1")
+    try:
+        read_port(process)
+        alerts = wait_for_file_lines(db.parent / "alerts.jsonl", 1)
+        assert [alert["title"] for alert in alerts] == [INVESTMENT_EN.title]
+        readers = children_of(process.pid)
+        assert readers, "MONITOR_WORKERS=1 started a reader process"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.stdout.close()
+        process.stderr.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in readers):
+        time.sleep(0.1)
+    assert not [pid for pid in readers if Path(f"/proc/{pid}").exists()], "a reader outlived the service"
 
 
 def test_a_health_port_already_taken_is_one_clear_error_line(tmp_path):

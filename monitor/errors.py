@@ -22,6 +22,8 @@ errors with ``raise ... from``::
     └── ReplayError (ValueError)    one line of a replay input is malformed (has .line)
 
 The CLI catches MonitorError at the top, prints one line and exits 1.
+Every one survives pickling with its attributes: a reader process
+(monitor.workers) sends its errors back to the main process that way.
 """
 
 from __future__ import annotations
@@ -29,6 +31,18 @@ from __future__ import annotations
 
 class MonitorError(Exception):
     """Base class of every error the monitor raises on purpose."""
+
+    def __reduce__(self):
+        # Pickle rebuilds an exception as cls(*self.args), which the subclasses whose
+        # __init__ takes (url, message) refuse; rebuilt from args and attributes instead.
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls: type[MonitorError], args: tuple, state: dict) -> MonitorError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigError(MonitorError, ValueError):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import signal
 from datetime import datetime, timezone
 
 import pytest
 
+from monitor import errors
 from monitor.config import Config, parse_config
 from monitor.fetch import Fetcher
 from monitor.notify import ConsoleNotifier, deliver_due
@@ -70,6 +72,35 @@ async def test_a_killed_worker_loses_no_page(web, store, caplog):
     assert (result.ok, result.new, result.errors) == (True, 2, 0)
     assert len(rows) == 2 and announcements
     assert alerts == [INVESTMENT_EN.title]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        errors.FetchError("http://x/a", "refused"),
+        errors.HTTPStatusError("http://x/a", 503, "HTTP 503"),
+        errors.UnsupportedContent("http://x/a", "a PDF"),
+        errors.DiscoverError("http://x/feed", "not a feed (no entries)"),
+        errors.RetryLater("42", "flood control", after=3.0),
+        errors.Undeliverable("42", "bot was blocked"),
+        errors.ReplayError(7, "not JSON"),
+        errors.ConfigError("feeds.toml:3: bad"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_every_monitor_error_crosses_the_process_boundary_whole(error):
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error) and str(copy) == str(error)
+    assert copy.__dict__ == error.__dict__
+
+
+async def test_a_feed_that_is_not_a_feed_fails_its_source_in_a_worker_without_breaking_the_pool(web, store, caplog):
+    web.route("/feed.xml", "<html><body>no feed here</body></html>", headers={"Content-Type": "text/html"})
+    with caplog.at_level("WARNING", logger="monitor.workers"):
+        result, rows, _, _ = await crawl(web, store, workers=1)
+    assert not result.ok and "not a feed" in result.error
+    assert rows == []
+    assert "a reader process died" not in caplog.text
 
 
 def test_read_page_fills_in_what_the_feed_said_where_the_page_says_nothing():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import pickle
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -87,6 +88,21 @@ def read_page(page: PageToRead) -> Reading:
     )
 
 
+def _in_worker(function: Callable[..., T], *args) -> T:
+    """Run function in a reader process; an error that pickle cannot carry back comes back as a RuntimeError.
+
+    (An answer the main process cannot unpickle would break the whole pool.)
+    """
+    try:
+        return function(*args)
+    except Exception as e:
+        try:
+            pickle.loads(pickle.dumps(e))
+        except Exception:
+            raise RuntimeError(f"{type(e).__name__}: {e}") from None
+        raise
+
+
 def _warm_up() -> None:
     """Load what a first page would (the language model, compiled patterns) before one waits for it."""
     read_page(PageToRead("<html lang=fr><body><p>Une page pour que le lecteur soit prêt.</p></body></html>", "http://x/"))
@@ -129,7 +145,7 @@ class Readers:
         pool = self._pool
         assert pool is not None
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, function, *args)
+            return await asyncio.get_running_loop().run_in_executor(pool, _in_worker, function, *args)
         except BrokenProcessPool:
             # A worker died (killed, out of memory): a new pool for the next page; this one is read here.
             log.warning("a reader process died; starting new ones and reading this page in the main process")

@@ -156,3 +156,19 @@ def test_a_negative_worker_count_is_a_config_error_naming_the_key():
 
     with pytest.raises(ConfigError, match="workers"):
         parse_config("[settings]\nworkers = -1\n", "feeds.toml", env={})
+
+
+class _Unpicklable(Exception):
+    def __init__(self, a, b):
+        super().__init__(f"{a} and {b}")
+
+
+def _raise_unpicklable() -> None:
+    raise _Unpicklable("one", "two")
+
+
+def test_an_error_pickle_cannot_carry_comes_back_as_a_runtime_error_naming_it():
+    from monitor.workers import _in_worker
+
+    with pytest.raises(RuntimeError, match="_Unpicklable: one and two"):
+        _in_worker(_raise_unpicklable)

@@ -120,6 +120,7 @@ class Readers:
         if self.workers and self._pool is None:
             # spawn, not fork: this process runs threads (the scheduler, the bot) that a fork would copy mid-step.
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            log.info("reading pages in %d worker process(es)", self.workers)
             for _ in range(self.workers):
                 self._pool.submit(_warm_up)
 

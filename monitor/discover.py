@@ -50,7 +50,7 @@ def canonical_url(url: str, base: str | None = None) -> str:
     drops what never selects a different page: fragment, tracking parameters,
     default port, upper-case scheme and host.
     """
-    url = url.strip()
+    url = _bare(url)
     try:
         if base:
             url = urljoin(base, url)
@@ -76,9 +76,20 @@ def canonical_url(url: str, base: str | None = None) -> str:
         if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
     ]
     path = parts.path or "/"
-    # strip again: dropping a fragment can bare a space ("/a #top"), and the
+    # Bared again: dropping a fragment can bare a space ("/a #top"), and the
     # canonical form of a canonical URL must be itself.
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), "")).strip()
+    return _bare(urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), "")))
+
+
+#: What urlsplit strips from both ends of a URL (WHATWG: C0 controls and space).
+_C0_OR_SPACE = "".join(chr(code) for code in range(0x21))
+
+
+def _bare(url: str) -> str:
+    """url without the whitespace and control characters around it, however they alternate."""
+    while (stripped := url.strip().strip(_C0_OR_SPACE)) != url:
+        url = stripped
+    return url
 
 
 #: Host prefixes that serve the same page in another dress (mobile, AMP).

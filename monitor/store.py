@@ -14,6 +14,7 @@ only duplicate window is between delivery and that mark.
 
 from __future__ import annotations
 
+import heapq
 import json
 import shutil
 import sqlite3
@@ -206,6 +207,16 @@ FEATURES_CACHE_SIZE = 5000
 #: made a burst quadratic; with this cap a lookup reads at most MAX_INDEXED_KEYS x this.
 KEY_POSTINGS = 200
 
+#: One key's latest postings in the story window (a range scan of article_keys' primary key).
+_KEY_POSTINGS_SQL = (
+    "SELECT * FROM (SELECT article_id FROM article_keys"
+    " WHERE key = ? AND seen BETWEEN ? AND ? ORDER BY seen DESC LIMIT ?)"
+)
+#: Story-window moments of stored articles kept in memory (candidates are ranked by distance in time).
+SEEN_CACHE_SIZE = 50_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+
 #: Room the database must have left (in the file's page limit and on its disk)
 #: to be ready: a few articles with their indexes need a few hundred KB.
 MIN_ROOM_BYTES = 4 * 1024 * 1024
@@ -302,6 +313,8 @@ class Store:
         self.db = db
         self.clock = clock
         self._features_cache: dict[int, Candidate] = {}
+        #: article id -> its story-window moment in microseconds since the epoch (never changes once written).
+        self._seen_cache: dict[int, int] = {}
 
     @classmethod
     def open(cls, path: str | Path, clock=utcnow) -> "Store":
@@ -560,6 +573,7 @@ class Store:
         """
         now = iso(self.clock())
         is_investment = bool(announcements)
+        seen = None
         with self.db.atomic():
             new_story = story_id is None
             if new_story:
@@ -577,7 +591,7 @@ class Store:
                 ),
             ).lastrowid
             if fingerprint is not None or url_key is not None:
-                self._save_fingerprint(article_id, article, fingerprint, url_key)
+                seen = self._save_fingerprint(article_id, article, fingerprint, url_key)
             for found in announcements:
                 self.db.execute(
                     """INSERT INTO announcements (article_id, story_id, investor, amount, currency, amount_text,
@@ -617,16 +631,19 @@ class Store:
                 self.link_done(source, link_url, article_id)
             checkpoint("store.before_commit")  # a kill here must roll all of it back
         checkpoint("store.committed")
+        if seen is not None and not self.db.conn.in_transaction:  # committed, not inside a caller's transaction
+            self._remember(article_id, story_id, seen, fingerprint)
         return StoredArticle(article_id, story_id, new_story, alerts_owed)
 
     # --- dedup fingerprints (issue 5) ---------------------------------------------
 
     def _save_fingerprint(self, article_id: int, article: Article, fingerprint: Fingerprint | None,
-                          url_key: str | None) -> None:
+                          url_key: str | None) -> str | None:
+        """Index the article's fingerprint; its story-window moment (ISO) when it has one."""
         if url_key is not None:
             self.db.execute("UPDATE articles SET url_key = ? WHERE id = ?", (url_key, article_id))
         if fingerprint is None:
-            return
+            return None
         moment = article.published or self.clock()
         seen = iso(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
         self.db.execute(
@@ -644,6 +661,24 @@ class Store:
             "INSERT OR IGNORE INTO article_keys (key, seen, article_id) VALUES (?, ?, ?)",
             [(key, seen, article_id) for key in fingerprint.features.index_keys()],
         )
+        return seen
+
+    def _remember(self, article_id: int, story_id: int, seen: str, fingerprint: Fingerprint) -> None:
+        """Keep a just-committed article as a story candidate, as _candidates would read it back:
+        the next articles compare with it, and parsing its JSON again would cost more than the rest
+        of the lookup. Only when the JSON round trip gives the same features back (head keys within
+        the lead's, the lead's within all: what dedup.story_features makes)."""
+        features = fingerprint.features
+        if not (features.head_keys <= features.core_keys <= features.keys):
+            return
+        moment = parse_iso(seen)
+        self._features_cache[article_id] = Candidate(
+            article_id=article_id, story_id=story_id, seen=moment, signature=(), shingles=fingerprint.shingles,
+            features=features,
+        )
+        while len(self._features_cache) > FEATURES_CACHE_SIZE:
+            self._features_cache.pop(next(iter(self._features_cache)))
+        self._seen_cache[article_id] = (moment - _EPOCH) // _MICROSECOND
 
     def article_by_url_key(self, url_key: str) -> StoredMatch | None:
         """The first stored article under a variant of this page's URL (www./m./AMP)."""
@@ -679,7 +714,7 @@ class Store:
         `late_keys` (investment keys) are looked up over the wider `late_window`.
         """
         counts: dict[int, int] = {}
-        distance: dict[int, float] = {}
+        late_only: set[int] = set()
         for wanted, span in ((list(keys), window), (list(late_keys), late_window)):
             if not wanted or span is None:
                 continue
@@ -687,25 +722,75 @@ class Store:
             wanted = list(dict.fromkeys(wanted))
             # A shared amount or number weighs two, a shared name one. Each key reads
             # at most KEY_POSTINGS of its postings (a range scan of the primary key).
-            postings = " UNION ALL ".join(
-                "SELECT * FROM (SELECT article_id, seen, ? AS w FROM article_keys"
-                " WHERE key = ? AND seen BETWEEN ? AND ? ORDER BY seen DESC LIMIT ?)"
-                for _ in wanted
-            )
-            params = []
-            for key in wanted:
-                params += [1 if key[:2].lower() == "e:" else 2, key, low, high, KEY_POSTINGS]
-            for article_id, shared, when in self.db.execute(
-                f"SELECT article_id, sum(w), max(seen) FROM ({postings}) GROUP BY article_id", params
-            ):
+            # The postings come back as one string per weight and are counted here:
+            # grouping them in SQL (a sort) and reading a row per article cost 3x more.
+            posted: Counter = Counter()
+            for weight in (2, 1):
+                group = [key for key in wanted if (1 if key[:2].lower() == "e:" else 2) == weight]
+                if not group:
+                    continue
+                params = []
+                for key in group:
+                    params += [key, low, high, KEY_POSTINGS]
+                ids = self.db.execute(
+                    f"SELECT group_concat(article_id) FROM ({' UNION ALL '.join([_KEY_POSTINGS_SQL] * len(group))})",
+                    params,
+                ).fetchone()[0]
+                if ids:
+                    ids = ids.split(",")
+                    for _ in range(weight):
+                        posted.update(ids)
+            if not counts:
+                counts = {int(article_id): shared for article_id, shared in posted.items()}
+                continue
+            for article_id, shared in posted.items():
+                article_id = int(article_id)
+                if article_id not in counts:
+                    late_only.add(article_id)
                 counts[article_id] = counts.get(article_id, 0) + shared
-                distance[article_id] = abs((parse_iso(when) - seen).total_seconds())
-        # Most shared first; among equals, the closest in time. One shared name alone
-        # ("e:apple") is common: only the few closest such articles are compared.
-        ranked = sorted(counts, key=lambda article_id: (-counts[article_id], distance[article_id]))
-        strong = [article_id for article_id in ranked if counts[article_id] >= 2][:limit]
-        weak = [article_id for article_id in ranked if counts[article_id] < 2][:WEAK_CANDIDATES]
-        return self._candidates(strong + weak)
+        if not counts:
+            return []
+        # Most shared first; among equals, the closest in time (then those found in the
+        # window before those found only late, each by id: the order SQL grouped them in).
+        # One shared name alone ("e:apple") is common: only the few closest such articles
+        # are compared. Distances in whole microseconds order exactly as timedeltas do.
+        # Only articles sharing at least as much as the limit-th strongest can make the cut.
+        shares = sorted((shared for shared in counts.values() if shared >= 2), reverse=True)
+        cutoff = shares[limit - 1] if 0 < limit < len(shares) else 2
+        strong_ids = [article_id for article_id, shared in counts.items() if shared >= cutoff]
+        weak_ids = [article_id for article_id, shared in counts.items() if shared < 2]
+        moments = self._seen_micros(strong_ids + weak_ids)
+        target = (seen - _EPOCH) // _MICROSECOND
+        strong = [(-counts[article_id], abs(moments[article_id] - target), article_id in late_only, article_id)
+                  for article_id in strong_ids]
+        weak = [(abs(moments[article_id] - target), article_id in late_only, article_id) for article_id in weak_ids]
+        chosen = [ranked[-1] for ranked in heapq.nsmallest(limit, strong)]
+        chosen += [ranked[-1] for ranked in heapq.nsmallest(WEAK_CANDIDATES, weak)]
+        self._trim_seen_cache()
+        return self._candidates(chosen)
+
+    def _seen_micros(self, article_ids: Iterable[int]) -> dict[int, int]:
+        """The story-window moments (article_features.seen), in microseconds since the epoch, of
+        these articles and others (the cache: trimmed by _trim_seen_cache once read)."""
+        cache = self._seen_cache
+        missing = [article_id for article_id in article_ids if article_id not in cache]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            for article_id, seen in self.db.execute(
+                f"SELECT article_id, seen FROM article_features WHERE article_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                cache[article_id] = (parse_iso(seen) - _EPOCH) // _MICROSECOND
+        for article_id in missing:
+            if article_id not in cache:  # keys without features: not written by _save_fingerprint
+                seen = self.db.execute("SELECT max(seen) FROM article_keys WHERE article_id = ?", [article_id])
+                cache[article_id] = (parse_iso(seen.fetchone()[0]) - _EPOCH) // _MICROSECOND
+        return cache
+
+    def _trim_seen_cache(self) -> None:
+        cache = self._seen_cache
+        while len(cache) > SEEN_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
 
     def _candidates(self, article_ids: list[int], signatures: bool = False) -> list[Candidate]:
         if not article_ids:

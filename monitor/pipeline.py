@@ -87,6 +87,7 @@ class Pipeline:
         self.timings: StageTimes | None = None
         #: Where pages are read: here, or in the `workers` processes.
         self.readers = Readers(config.settings.workers)
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     def close(self) -> None:
         """Stop the reader processes, if any."""
@@ -205,6 +206,20 @@ class Pipeline:
             decision = DedupDecision("known-url", duplicate_of=known.article_id, story_id=known.story_id)
             metrics.current().article(duplicate=True)
             return ArticleOutcome(decision, None, known.story_id)
+        async with self._article_slots():
+            return await self._fetch_and_save(source, link)
+
+    def _article_slots(self) -> asyncio.Semaphore:
+        """Articles between their fetch and their save, at most: when reader processes
+        fall behind, fetching waits instead of piling pages up in memory (a 20,000-article
+        burst held ~1,000 pages). One semaphore per event loop: a Pipeline may serve several."""
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            per_poll = self.config.settings.per_host_concurrency
+            self._slots = (loop, asyncio.Semaphore(PARALLEL_SOURCES * per_poll + 4 * self.readers.workers))
+        return self._slots[1]
+
+    async def _fetch_and_save(self, source: Source, link: Link) -> ArticleOutcome | str:
         try:
             page = await self.fetcher.fetch(link.url)
             checkpoint("crawl.article_fetched")

@@ -21,6 +21,7 @@ import asyncio
 import logging
 import multiprocessing
 import pickle
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -103,6 +104,12 @@ def _in_worker(function: Callable[..., T], *args) -> T:
         raise
 
 
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C in a terminal reaches the whole process group, but stopping is the
+    main process's decision (it finishes or cancels the pages in flight, then closes the pool)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _warm_up() -> None:
     """Load what a first page would (the language model, compiled patterns) before one waits for it."""
     read_page(PageToRead("<html lang=fr><body><p>Une page pour que le lecteur soit prêt.</p></body></html>", "http://x/"))
@@ -119,7 +126,9 @@ class Readers:
         """Start the worker processes now (they load the extractor's model in the background)."""
         if self.workers and self._pool is None:
             # spawn, not fork: this process runs threads (the scheduler, the bot) that a fork would copy mid-step.
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts
+            )
             log.info("reading pages in %d worker process(es)", self.workers)
             for _ in range(self.workers):
                 self._pool.submit(_warm_up)

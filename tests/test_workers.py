@@ -172,3 +172,17 @@ def test_an_error_pickle_cannot_carry_comes_back_as_a_runtime_error_naming_it():
 
     with pytest.raises(RuntimeError, match="_Unpicklable: one and two"):
         _in_worker(_raise_unpicklable)
+
+
+async def test_a_ctrl_c_sent_to_the_process_group_leaves_the_readers_working():
+    readers = Readers(1)
+    readers.start()
+    readers.wait_until_ready()
+    try:
+        (pid,) = readers.pids()
+        os.kill(pid, signal.SIGINT)  # what a terminal's Ctrl-C does to every process of the group
+        reading = await readers.read(PageToRead("<html><body><p>short</p></body></html>", "https://example.com/"))
+        assert reading.article.reason == "no text found"
+        assert readers.pids() == [pid], "the same worker answered: it was not interrupted"
+    finally:
+        readers.close()
